@@ -1,0 +1,102 @@
+"""The HTTP API: one blueprint under /api, JSON errors, CSRF and body checks.
+
+Routes are thin: validate (spectree + pydantic), authorise through
+``services.policy``, call a service, shape the reply.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request, session
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from ..services.errors import DomainError, Forbidden
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER = "X-CSRF-Token"
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    429: "too_many_attempts",
+}
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, created on first use."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+def rotate_csrf_token() -> str:
+    session["csrf"] = secrets.token_urlsafe(32)
+    return str(session["csrf"])
+
+
+def error_reply(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> Response:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    response = jsonify({"error": body})
+    response.status_code = status
+    return response
+
+
+@bp.before_request
+def _check_csrf_and_body() -> None:
+    if request.method not in UNSAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    expected = session.get("csrf")
+    if not expected or not hmac.compare_digest(sent, str(expected)):
+        raise Forbidden("Missing or wrong CSRF token (header X-CSRF-Token).", code="csrf_failed")
+    if request.content_length is None and not request.headers.get("Transfer-Encoding"):
+        return
+    if request.get_data(cache=True) and request.get_json(silent=True) is None:
+        raise DomainError(
+            "The request body must be valid JSON sent as Content-Type: application/json.", code="malformed_json"
+        )
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        db.session.rollback()
+        return error_reply(error.status, error.code, error.message, error.details)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response | HTTPException:
+        if not request.path.startswith("/api/"):
+            return error
+        db.session.rollback()
+        status = error.code or 500
+        message = "Too many attempts: wait a moment and try again." if status == 429 else (error.description or "")
+        reply = error_reply(status, _HTTP_CODES.get(status, "http_error"), message)
+        if status == 429 and error.response is not None:
+            for header in ("Retry-After", "X-RateLimit-Reset"):
+                if header in error.response.headers:
+                    reply.headers[header] = error.response.headers[header]
+        return reply
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_reply(500, "internal_error", "Something went wrong on our side. Please try again.")
+
+
+from . import auth, dossiers, forms, health, invitations, members  # noqa: E402,F401

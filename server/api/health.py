@@ -1,0 +1,25 @@
+"""Liveness, which database is in use, and the OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Response as HttpResponse
+from flask import current_app
+from sqlalchemy import text
+from spectree import Response
+
+from ..extensions import db, spec
+from . import bp
+from .schemas import HealthOut
+
+
+@bp.get("/health")
+@spec.validate(resp=Response(HTTP_200=HealthOut), tags=["meta"])
+def health() -> HealthOut:
+    db.session.execute(text("SELECT 1"))
+    return HealthOut(status="ok", database=db.engine.dialect.name)
+
+
+@bp.get("/openapi.json")
+def openapi() -> HttpResponse:
+    """The OpenAPI 3 document, generated from the routes' pydantic models."""
+    return current_app.json.response(spec.spec)

@@ -1,0 +1,219 @@
+"""Request and reply models of the HTTP API (pydantic; spectree builds the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ..services.accounts import MIN_PASSWORD_LENGTH
+from ..services.invitations import MAX_VALIDITY_DAYS
+
+
+def _text(max_length: int) -> Any:
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
+
+
+Title = _text(200)
+Name = _text(80)
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+]
+Password = Annotated[str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
+Days = Annotated[int, Field(ge=1, le=MAX_VALIDITY_DAYS)]
+RoleName = Literal["lead", "partner", "beneficiary", "observer"]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# --- errors -----------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+class ErrorReply(BaseModel):
+    error: ErrorBody
+
+
+# --- auth -------------------------------------------------------------------
+
+
+class SignupIn(Input):
+    email: Email
+    password: Password
+    display_name: Name
+
+
+class LoginIn(Input):
+    email: Annotated[str, StringConstraints(max_length=254)]
+    password: Annotated[str, StringConstraints(max_length=256)]
+
+
+class UserOut(BaseModel):
+    id: int
+    display_name: str
+    email: str | None
+    has_account: bool
+
+
+class SessionOut(BaseModel):
+    user: UserOut | None
+    csrf_token: str
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    database: str
+
+
+# --- dossiers and actions ---------------------------------------------------
+
+
+class TemplateRef(BaseModel):
+    id: str
+    version: int
+
+
+class ActionOut(BaseModel):
+    id: int
+    title: str
+    position: int
+
+
+class DossierSummary(BaseModel):
+    id: int
+    title: str
+    structure: str
+    state: str
+    role: RoleName
+    action_count: int
+    member_count: int
+    created_at: datetime
+
+
+class DossierList(BaseModel):
+    dossiers: list[DossierSummary]
+
+
+class DossierOut(BaseModel):
+    id: int
+    title: str
+    structure: str
+    state: str
+    beneficiaries_may_edit: bool
+    template: TemplateRef
+    storyboard_template: TemplateRef
+    my_role: RoleName
+    my_capabilities: list[str]
+    actions: list[ActionOut]
+    created_at: datetime
+
+
+class DossierIn(Input):
+    title: Title
+    structure: Title
+
+
+class DossierPatch(Input):
+    title: Title | None = None
+    structure: Title | None = None
+    beneficiaries_may_edit: bool | None = None
+
+
+class ActionIn(Input):
+    title: Title
+
+
+class ActionOrderIn(Input):
+    action_ids: list[int] = Field(max_length=100)
+
+
+class ActionList(BaseModel):
+    actions: list[ActionOut]
+
+
+# --- members and invitations ------------------------------------------------
+
+
+class MemberOut(BaseModel):
+    id: int
+    user_id: int
+    display_name: str
+    email: str | None
+    role: RoleName
+    has_account: bool
+    joined_at: datetime
+    is_me: bool
+
+
+class MemberList(BaseModel):
+    members: list[MemberOut]
+
+
+class RoleIn(Input):
+    role: RoleName
+
+
+class ReentryIn(Input):
+    expires_in_days: Days = 14
+
+
+class InvitationIn(Input):
+    role: Literal["partner", "beneficiary", "observer"]
+    expires_in_days: Days = 14
+    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
+    email: Email | None = None
+
+
+class InvitationOut(BaseModel):
+    id: int
+    kind: Literal["invitation", "reentry"]
+    role: RoleName | None
+    label: str | None
+    email: str | None
+    member_id: int | None
+    created_at: datetime
+    expires_at: datetime
+    status: Literal["pending", "used", "revoked", "expired"]
+    url: str
+
+
+class InvitationList(BaseModel):
+    invitations: list[InvitationOut]
+
+
+class DossierHeading(BaseModel):
+    title: str
+    structure: str
+
+
+class InvitationPreviewOut(BaseModel):
+    kind: Literal["invitation", "reentry"]
+    role: RoleName | None
+    dossier: DossierHeading
+    expires_at: datetime
+    requires_account: bool
+    display_name: str | None
+
+
+class AcceptIn(Input):
+    display_name: Name | None = None
+    email: Email | None = None
+    password: Password | None = None
+
+
+class AcceptOut(BaseModel):
+    session: SessionOut
+    dossier_id: int

@@ -1,0 +1,58 @@
+"""The Flask application factory: config, extensions, blueprints, socket handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from .config import load_config
+from .extensions import db, limiter, login_manager, migrate, socketio
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def build_app(**overrides: Any) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(load_config(**overrides))
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    limiter.init_app(app)
+    _init_login(app)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+    from . import api, events, web
+
+    api.register_error_handlers(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(web.bp)
+
+    socketio.init_app(
+        app,
+        message_queue=app.config["REDIS_URL"],
+        max_http_buffer_size=app.config.get("SOCKET_MAX_BUFFER", 2 * 1024 * 1024),
+    )
+    events.register(socketio)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from .models import User
+
+    login_manager.init_app(app)
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -1,0 +1,88 @@
+"""The ``codossier`` command: ``demo``, ``serve`` and ``db upgrade``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+ROLE_FR = {"lead": "porteur", "partner": "partenaire", "beneficiary": "bénéficiaire", "observer": "observateur"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="codossier", description="Codossier: write a grant dossier together.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("demo", "create or reuse a SQLite demo database, seed the demo dossier and start the server"),
+        ("serve", "start the server on the configured database (DATABASE_URL)"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=5000)
+    db_parser = commands.add_parser("db", help="database maintenance")
+    db_parser.add_argument("action", choices=["upgrade"])
+    return parser
+
+
+def upgrade_database(app: Any) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+def _print_demo(app: Any, address: str) -> None:
+    from . import demo
+
+    with app.app_context():
+        dossier = demo.seed()
+        lines = [
+            "",
+            f"Codossier — démo prête : {address}",
+            f"Dossier « {dossier.title} » ({dossier.structure})",
+            "",
+            f"Comptes (mot de passe pour tous : {demo.DEMO_PASSWORD}) :",
+        ]
+        for membership in demo.account_members(dossier):
+            lines.append(f"  {ROLE_FR[membership.role]:<13} {membership.user.email}  — {membership.user.display_name}")
+        lines.append("")
+        lines.append("Liens personnels des bénéficiaires (sans e-mail, valables une fois) :")
+        for name, path in demo.reentry_links(dossier):
+            lines.append(f"  {name:<13} {address}{path}")
+        lines.append("")
+    print("\n".join(lines), flush=True)
+
+
+def _serve(app: Any, host: str, port: int) -> None:
+    from .extensions import socketio
+
+    print(f"Codossier écoute sur http://{host}:{port} (Ctrl+C pour arrêter)", flush=True)
+    socketio.run(app, host=host, port=port, log_output=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command in ("demo", "serve"):
+        from gevent import monkey
+
+        monkey.patch_all()
+
+    import os
+
+    from . import create_app
+
+    if args.command == "demo":
+        os.environ.pop("DATABASE_URL", None)
+    app = create_app()
+    upgrade_database(app)
+    if args.command == "db":
+        print("Base de données à jour.")
+        return 0
+    if args.command == "demo":
+        _print_demo(app, f"http://{args.host}:{args.port}")
+    _serve(app, args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

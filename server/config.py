@@ -1,0 +1,62 @@
+"""Configuration from the environment, explicit and in one place.
+
+``DATABASE_URL`` picks the database (SQLite in the data folder by default),
+``CODOSSIER_DATA_DIR`` the data folder, ``SECRET_KEY`` the signing key (else a
+random key is created once and kept in the data folder), ``REDIS_URL`` the
+message queue and rate-limit store for several processes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = ROOT / "migrations"
+CLIENT_DIST = ROOT / "client" / "dist"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(env: os._Environ[str] | dict[str, str] = os.environ, **overrides: Any) -> dict[str, Any]:
+    data_dir = Path(overrides.pop("DATA_DIR", None) or env.get("CODOSSIER_DATA_DIR", "data")).resolve()
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'codossier.sqlite3'}"
+    redis_url = env.get("REDIS_URL") or None
+    config: dict[str, Any] = {
+        "DATA_DIR": data_dir,
+        "SECRET_KEY": env.get("SECRET_KEY") or _secret_key(data_dir),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": env.get("CODOSSIER_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "SESSION_COOKIE_NAME": "codossier_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("CODOSSIER_SECURE_COOKIES", "") == "1",
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "CLIENT_DIST": Path(env.get("CODOSSIER_CLIENT_DIST", CLIENT_DIST)),
+        "INVITATION_DEFAULT_DAYS": 14,
+    }
+    config.update(overrides)
+    return config

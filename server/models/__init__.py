@@ -1,0 +1,19 @@
+"""SQLAlchemy models, one module per aggregate. The schema changes only through migrations/."""
+
+from .action import Action
+from .base import Base
+from .dossier import Dossier, DossierState, Membership, Role
+from .invitation import Invitation, InvitationKind
+from .user import User
+
+__all__ = [
+    "Action",
+    "Base",
+    "Dossier",
+    "DossierState",
+    "Invitation",
+    "InvitationKind",
+    "Membership",
+    "Role",
+    "User",
+]

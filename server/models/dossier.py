@@ -1,0 +1,74 @@
+"""The dossier aggregate: the dossier itself and who belongs to it, with which role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+from .user import User
+
+if TYPE_CHECKING:
+    from .action import Action
+
+
+class DossierState(StrEnum):
+    DRAFT = "brouillon"
+    FROZEN = "fige"
+    SUBMITTED = "depose"
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    PARTNER = "partner"
+    BENEFICIARY = "beneficiary"
+    OBSERVER = "observer"
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (CheckConstraint(_in("state", DossierState), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    structure: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16), default=DossierState.DRAFT.value)
+    beneficiaries_may_edit: Mapped[bool] = mapped_column(default=True)
+    template_id: Mapped[str] = mapped_column(String(64))
+    template_version: Mapped[int]
+    storyboard_template_id: Mapped[str] = mapped_column(String(64))
+    storyboard_template_version: Mapped[int]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan", order_by="Action.position"
+    )
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "user_id"),
+        CheckConstraint(_in("role", Role), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    joined_at: Mapped[datetime]
+
+    dossier: Mapped[Dossier] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship(lazy="joined")

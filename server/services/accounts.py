@@ -1,0 +1,82 @@
+"""Accounts: e-mail + password for leads and partners, display name only for guests."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..extensions import db
+from ..models import User
+from . import clock
+from .errors import Conflict, InvalidInput, NotAuthenticated
+
+MIN_PASSWORD_LENGTH = 10
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("codossier-timing-equaliser")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            code="password_too_short",
+            details=[{"field": "password", "message": "too short"}],
+        )
+
+
+def _email_is_free(email: str) -> None:
+    if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
+        raise Conflict("An account with this e-mail already exists.", code="email_taken")
+
+
+def create_account(email: str, password: str, display_name: str) -> User:
+    email = normalise_email(email)
+    _check_password(password)
+    _email_is_free(email)
+    user = User(
+        email=email,
+        password_hash=_hasher.hash(password),
+        display_name=display_name.strip(),
+        created_at=clock.now(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_guest(display_name: str) -> User:
+    """A person without e-mail or password (beneficiaries, observers)."""
+    user = User(display_name=display_name.strip(), created_at=clock.now())
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def upgrade_guest(user: User, email: str, password: str) -> User:
+    """Give an account-less person an e-mail + password account, keeping their dossiers."""
+    email = normalise_email(email)
+    _check_password(password)
+    _email_is_free(email)
+    user.email = email
+    user.password_hash = _hasher.hash(password)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None or stored is _DUMMY_HASH:
+        raise NotAuthenticated("Wrong e-mail or password.", code="invalid_credentials")
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+        db.session.commit()
+    return user

@@ -1,0 +1,76 @@
+"""The one place that decides who may do what to a dossier.
+
+HTTP routes and socket handlers both call :func:`authorize`; nothing else
+decides. The table is DESIGN.md's "People and roles".
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ..extensions import db
+from ..models import Dossier, Membership, Role, User
+from .errors import Forbidden, NotFound
+
+
+class Capability(StrEnum):
+    READ = "read"
+    EDIT = "edit"
+    COMMENT = "comment"
+    VOTE = "vote"
+    PROPOSE = "propose"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_ACTIONS = "manage_actions"
+    MANAGE_DOSSIER = "manage_dossier"
+    FREEZE = "freeze"
+    SUBMIT = "submit"
+
+
+_EVERYONE = frozenset({Capability.READ, Capability.COMMENT})
+_VOTERS = _EVERYONE | {Capability.EDIT, Capability.VOTE}
+_LEAD_ONLY = frozenset(
+    {
+        Capability.MANAGE_MEMBERS,
+        Capability.MANAGE_ACTIONS,
+        Capability.MANAGE_DOSSIER,
+        Capability.FREEZE,
+        Capability.SUBMIT,
+    }
+)
+
+TABLE: dict[Role, frozenset[Capability]] = {
+    Role.LEAD: _VOTERS | {Capability.PROPOSE} | _LEAD_ONLY,
+    Role.PARTNER: _VOTERS | {Capability.PROPOSE},
+    Role.BENEFICIARY: _VOTERS,
+    Role.OBSERVER: _EVERYONE,
+}
+
+
+def capabilities(role: Role | str, dossier: Dossier) -> frozenset[Capability]:
+    """What a member with ``role`` may do in ``dossier`` as it is now configured."""
+    allowed = TABLE[Role(role)]
+    if Role(role) is Role.BENEFICIARY and not dossier.beneficiaries_may_edit:
+        allowed = allowed - {Capability.EDIT}
+    return allowed
+
+
+def membership_of(user: User | None, dossier_id: int) -> Membership | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        db.select(Membership).where(Membership.dossier_id == dossier_id, Membership.user_id == user.id)
+    )
+
+
+def authorize(user: User | None, dossier_id: int, capability: Capability) -> Membership:
+    """The caller's membership if it may use ``capability`` on the dossier.
+
+    A dossier the user is not a member of does not exist for them (404), so
+    ids leak nothing; a member without the capability gets 403.
+    """
+    membership = membership_of(user, dossier_id)
+    if membership is None:
+        raise NotFound("No such dossier.")
+    if capability not in capabilities(membership.role, membership.dossier):
+        raise Forbidden(f"Your role in this dossier does not allow: {capability.value}.")
+    return membership

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from .config import load_config
+from .services.accounts import make_password_hashing
 from .extensions import db, limiter, login_manager, migrate, socketio
 
 
@@ -24,6 +25,7 @@ def build_app(**overrides: Any) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(load_config(**overrides))
 
+    app.extensions["codossier.password_hashing"] = make_password_hashing(app.config["ARGON2_PARAMETERS"])
     db.init_app(app)
     migrate.init_app(app, db)
     limiter.init_app(app)

@@ -56,7 +56,8 @@ def load_config(env: os._Environ[str] | dict[str, str] = os.environ, **overrides
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "CLIENT_DIST": Path(env.get("CODOSSIER_CLIENT_DIST", CLIENT_DIST)),
-        "INVITATION_DEFAULT_DAYS": 14,
+        # argon2-cffi's defaults (RFC 9106 low-memory profile) unless overridden.
+        "ARGON2_PARAMETERS": {},
     }
     config.update(overrides)
     return config

@@ -30,7 +30,7 @@ def _validation_failed(req: Any, resp: Any, error: Exception | None, instance: A
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True)
+migrate = Migrate(directory=str(MIGRATIONS_DIR))
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 socketio = SocketIO()

@@ -28,6 +28,8 @@ from .support import ApiClient, DossierWorld, build_world
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_ADMIN_URL = os.environ.get("CODOSSIER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEST_SECRET = "test-secret-key-not-for-production"
+# Real argon2id hashes, at a cost that keeps hundreds of logins per run fast.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 def require_service(available: bool, what: str) -> None:
@@ -56,6 +58,7 @@ def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
         DATA_DIR=data_dir,
         SECRET_KEY=TEST_SECRET,
         TESTING=True,
+        ARGON2_PARAMETERS=CHEAP_ARGON2,
         **overrides,
     )
 

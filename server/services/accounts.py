@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 from ..extensions import db
 from ..models import User
@@ -11,8 +14,28 @@ from . import clock
 from .errors import Conflict, InvalidInput, NotAuthenticated
 
 MIN_PASSWORD_LENGTH = 10
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("codossier-timing-equaliser")
+
+
+@dataclass(frozen=True)
+class PasswordHashing:
+    """The app's argon2id hasher, and a hash to verify against when the e-mail is unknown
+    (so that a login takes as long whether or not the account exists)."""
+
+    hasher: PasswordHasher
+    dummy_hash: str
+
+
+def make_password_hashing(parameters: dict[str, int]) -> PasswordHashing:
+    hasher = PasswordHasher(**parameters)
+    return PasswordHashing(hasher, hasher.hash("codossier-timing-equaliser"))
+
+
+def _hasher() -> PasswordHasher:
+    return _hashing().hasher
+
+
+def _hashing() -> PasswordHashing:
+    return current_app.extensions["codossier.password_hashing"]  # type: ignore[no-any-return]
 
 
 def normalise_email(email: str) -> str:
@@ -39,7 +62,7 @@ def create_account(email: str, password: str, display_name: str) -> User:
     _email_is_free(email)
     user = User(
         email=email,
-        password_hash=_hasher.hash(password),
+        password_hash=_hasher().hash(password),
         display_name=display_name.strip(),
         created_at=clock.now(),
     )
@@ -62,7 +85,7 @@ def upgrade_guest(user: User, email: str, password: str) -> User:
     _check_password(password)
     _email_is_free(email)
     user.email = email
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = _hasher().hash(password)
     db.session.flush()
     return user
 
@@ -77,6 +100,6 @@ def authenticate(email: str, password: str) -> User:
     if user is None or stored is _DUMMY_HASH:
         raise NotAuthenticated("Wrong e-mail or password.", code="invalid_credentials")
     if _hasher.check_needs_rehash(stored):
-        user.password_hash = _hasher.hash(password)
+        user.password_hash = _hasher().hash(password)
         db.session.commit()
     return user

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, model_validator
 
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
@@ -23,10 +23,13 @@ class TemplateError(Exception):
     """A template file that cannot be used; the message names file, key and problem."""
 
 
+STRICT = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
 class Text(BaseModel):
     """A text in French (authoritative) and English."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
     fr: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -34,18 +37,18 @@ class Text(BaseModel):
 class Question(BaseModel):
     """One question: one answer (one Yjs XML fragment named by ``key``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
     key: Key = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Text
     wording: Text
     easy: Text
-    required: bool
-    soft_limit: int | None = Field(default=None, gt=0)
+    required: StrictBool
+    soft_limit: StrictInt | None = Field(default=None, gt=0)
     markers: tuple[Text, ...] = ()
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
     key: Key = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: Text
     wording: Text | None = None
@@ -55,16 +58,16 @@ class Section(BaseModel):
 class TitleField(BaseModel):
     """How the form names the action's title (the Annexe B's "Intitulé")."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
     label: Text
     wording: Text
     easy: Text
 
 
 class FormTemplate(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    version: int = Field(ge=1)
+    version: StrictInt = Field(ge=1)
     kind: Literal["action", "storyboard"]
     title: Text
     subtitle: Text | None = None
@@ -75,12 +78,13 @@ class FormTemplate(BaseModel):
 
     @model_validator(mode="after")
     def _keys_are_unique(self) -> FormTemplate:
-        seen: set[str] = set()
-        for section in self.sections:
-            for question in section.questions:
-                if question.key in seen:
-                    raise ValueError(f"question key {question.key!r} is used twice")
-                seen.add(question.key)
+        for kind, keys in (
+            ("section", [s.key for s in self.sections]),
+            ("question", [q.key for s in self.sections for q in s.questions]),
+        ):
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            if twice:
+                raise ValueError(f"{kind} key(s) used twice: {', '.join(twice)}")
         return self
 
     @property
@@ -99,10 +103,23 @@ def _describe(error: ValidationError) -> str:
     return "; ".join(problems)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a mapping with the same key twice."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        keys = [self.construct_object(k, deep=deep) for k, _ in node.value]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} appears twice in one mapping", node.start_mark
+                )
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse_template(path: Path) -> FormTemplate:
     """Load and validate one template file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"{path.name}: cannot be read as YAML: {exc}") from exc
     if not isinstance(raw, dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime
 
 from .models.base import UTCDateTime
 
@@ -18,7 +18,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 def compare_type(context: Any, inspected_column: Any, metadata_column: Any, inspected_type: Any, metadata_type: Any) -> bool | None:
     if isinstance(metadata_type, UTCDateTime):
-        return bool(context.impl.compare_type(inspected_column, metadata_column.copy(type_=DateTime(timezone=True))))
+        return bool(context.impl.compare_type(inspected_column, Column(metadata_column.name, DateTime(timezone=True))))
     return None
 
 

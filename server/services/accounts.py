@@ -91,15 +91,16 @@ def upgrade_guest(user: User, email: str, password: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User:
+    hashing = _hashing()
     user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None else None
     try:
-        _hasher.verify(stored, password)
+        hashing.hasher.verify(stored or hashing.dummy_hash, password)
     except (VerificationError, InvalidHashError):
-        user = None
-    if user is None or stored is _DUMMY_HASH:
+        stored = None
+    if user is None or stored is None:
         raise NotAuthenticated("Wrong e-mail or password.", code="invalid_credentials")
-    if _hasher.check_needs_rehash(stored):
-        user.password_hash = _hasher().hash(password)
+    if hashing.hasher.check_needs_rehash(stored):
+        user.password_hash = hashing.hasher.hash(password)
         db.session.commit()
     return user

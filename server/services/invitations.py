@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Dossier, Invitation, InvitationKind, Membership, Role, User
 from . import accounts, clock
 from .dossiers import lock_dossier
-from .errors import Conflict, Gone, InvalidInput, NotAuthenticated, NotFound
+from .errors import Conflict, DomainError, Gone, InvalidInput, NotAuthenticated, NotFound
 from .members import member
 
 INVITABLE_ROLES = (Role.PARTNER, Role.BENEFICIARY, Role.OBSERVER)
@@ -150,7 +150,7 @@ def _find(token: str, *, lock: bool = False) -> Invitation:
     try:
         invitation_id, nonce = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError) as exc:
-        raise InvalidInput("This link is not a valid Codossier link.", code="invitation_invalid") from exc
+        raise DomainError("This link is not a valid Codossier link.", code="invitation_invalid") from exc
     query = db.select(Invitation).where(Invitation.id == invitation_id)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)

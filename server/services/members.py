@@ -8,6 +8,8 @@ from . import clock
 from .dossiers import lock_dossier
 from .errors import Conflict, NotFound
 
+ACCOUNT_ROLES = frozenset({Role.LEAD, Role.PARTNER})
+
 
 def _member(dossier: Dossier, member_id: int) -> Membership:
     membership = next((m for m in dossier.memberships if m.id == member_id), None)
@@ -26,8 +28,8 @@ def change_role(dossier_id: int, member_id: int, role: Role) -> Membership:
     membership = _member(dossier, member_id)
     if role is not Role.LEAD:
         _keeps_a_lead(dossier, membership)
-    elif not membership.user.has_account:
-        raise Conflict("A lead needs an e-mail account.", code="account_required")
+    if role in ACCOUNT_ROLES and not membership.user.has_account:
+        raise Conflict("Leads and partners need an e-mail account.", code="account_required")
     membership.role = role.value
     db.session.commit()
     return membership

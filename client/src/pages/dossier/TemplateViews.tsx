@@ -1,0 +1,410 @@
+// Read-only views of the form templates: the Annexe B questions of each action
+// (behind a keyboard-usable action picker) and the storyboard séquences.
+
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useSearchParams } from "react-router";
+import * as api from "../../api/client";
+import type { Action, FormTemplate, Question, Role, TemplateRef } from "../../api/types";
+import { Heading, HeadingDisclosure, Paragraphs, Reveal, type HeadingLevel } from "../../components/Disclosure";
+import { ErrorAlert } from "../../components/forms";
+import { useLocale } from "../../i18n/format";
+
+function useTemplate(ref: TemplateRef) {
+  const [template, setTemplate] = useState<FormTemplate | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    api
+      .getTemplate(ref.id, ref.version)
+      .then((value) => {
+        if (!cancelled) setTemplate(value);
+      })
+      .catch((reason: unknown) => {
+        if (!cancelled) setError(reason);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [ref.id, ref.version, attempt]);
+  return { template, error, retry: () => setAttempt((n) => n + 1) };
+}
+
+function TemplateError({ error, retry }: { error: unknown; retry: () => void }) {
+  const { t } = useLocale();
+  return (
+    <ErrorAlert message={`${t("dossier.templateError")} ${api.errorMessage(error)}`}>
+      <button type="button" className="button button--secondary" onClick={retry}>
+        {t("common.retry")}
+      </button>
+    </ErrorAlert>
+  );
+}
+
+function AnswerPlaceholder() {
+  const { t } = useLocale();
+  return (
+    <div className="answer-placeholder">
+      <p className="answer-placeholder__label">{t("dossier.answerLabel")}</p>
+      <p>{t("dossier.answerSoon")}</p>
+    </div>
+  );
+}
+
+/** The funder's wording and the easy one, in the order that suits the reader's role. */
+function Wordings({ wording, easy, easyFirst }: { wording: string; easy: string; easyFirst: boolean }) {
+  const { t } = useLocale();
+  if (easyFirst) {
+    return (
+      <>
+        <div className="wording wording--easy">
+          <Paragraphs text={easy} />
+        </div>
+        <Reveal label={t("dossier.showFunderWording")}>
+          <div className="wording wording--funder">
+            <p className="wording__label">{t("dossier.funderWording")}</p>
+            <Paragraphs text={wording} />
+          </div>
+        </Reveal>
+      </>
+    );
+  }
+  return (
+    <>
+      <div className="wording wording--funder">
+        <p className="wording__label">{t("dossier.funderWording")}</p>
+        <Paragraphs text={wording} />
+      </div>
+      <Reveal label={t("dossier.showEasyWording")}>
+        <div className="wording wording--easy">
+          <p className="wording__label">{t("dossier.easyWording")}</p>
+          <Paragraphs text={easy} />
+        </div>
+      </Reveal>
+    </>
+  );
+}
+
+function QuestionMeta({ question }: { question: Question }) {
+  const { t, lang } = useLocale();
+  if (!question.required && !question.soft_limit) return null;
+  const limit = question.soft_limit ? new Intl.NumberFormat(lang === "en" ? "en-GB" : "fr-FR").format(question.soft_limit) : null;
+  return (
+    <p className="question__meta">
+      {question.required ? <span className="required-mark">{t("dossier.required")}</span> : null}
+      {limit ? <span className="soft-limit">{t("dossier.softLimit", { limit })}</span> : null}
+    </p>
+  );
+}
+
+function AnnexeQuestion({ question, level, easyFirst }: { question: Question; level: HeadingLevel; easyFirst: boolean }) {
+  const { text } = useLocale();
+  const headingId = useId();
+  return (
+    <article className="question" aria-labelledby={headingId}>
+      <Heading level={level} className="question__label" id={headingId}>
+        {text(question.label)}
+      </Heading>
+      <QuestionMeta question={question} />
+      <Wordings wording={text(question.wording)} easy={text(question.easy)} easyFirst={easyFirst} />
+      <AnswerPlaceholder />
+    </article>
+  );
+}
+
+function ActionPanel({ template, action, easyFirst }: { template: FormTemplate; action: Action; easyFirst: boolean }) {
+  const { t, text } = useLocale();
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const allCollapsed = collapsed.size === template.sections.length;
+  const titleHeadingId = useId();
+  const toggle = (key: string) =>
+    setCollapsed((previous) => {
+      const next = new Set(previous);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+
+  return (
+    <>
+      <div className="panel-header">
+        <h3>{t("dossier.actionPanelHeading", { position: action.position, title: action.title })}</h3>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(template.sections.map((s) => s.key)))}
+        >
+          {allCollapsed ? t("dossier.expandAll") : t("dossier.collapseAll")}
+        </button>
+      </div>
+      {template.title_field ? (
+        <article className="question question--title" aria-labelledby={titleHeadingId}>
+          <h4 className="question__label" id={titleHeadingId}>
+            {text(template.title_field.label)}
+          </h4>
+          <p className="title-value">{t("dossier.titleFieldValue", { title: action.title })}</p>
+          <Wordings wording={text(template.title_field.wording)} easy={text(template.title_field.easy)} easyFirst={easyFirst} />
+        </article>
+      ) : null}
+      {template.sections.map((section) => (
+        <HeadingDisclosure
+          key={section.key}
+          level={4}
+          title={text(section.title)}
+          open={!collapsed.has(section.key)}
+          onToggle={() => toggle(section.key)}
+          className="form-section"
+        >
+          {section.wording ? (
+            <div className="section-wording">
+              <Paragraphs text={text(section.wording)} />
+            </div>
+          ) : null}
+          {section.questions.map((question) => (
+            <AnnexeQuestion key={question.key} question={question} level={5} easyFirst={easyFirst} />
+          ))}
+        </HeadingDisclosure>
+      ))}
+    </>
+  );
+}
+
+/** Tabs (WAI-ARIA pattern, roving tabindex, arrows/Home/End) to pick the action shown. */
+function ActionTabs({
+  actions,
+  selectedId,
+  onSelect,
+  idPrefix,
+}: {
+  actions: Action[];
+  selectedId: number;
+  onSelect: (id: number) => void;
+  idPrefix: string;
+}) {
+  const { t } = useLocale();
+  const refs = useRef(new Map<number, HTMLButtonElement>());
+
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    let target: number | null = null;
+    if (event.key === "ArrowRight" || event.key === "ArrowDown") target = (index + 1) % actions.length;
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") target = (index - 1 + actions.length) % actions.length;
+    else if (event.key === "Home") target = 0;
+    else if (event.key === "End") target = actions.length - 1;
+    if (target === null) return;
+    event.preventDefault();
+    const action = actions[target];
+    if (!action) return;
+    onSelect(action.id);
+    refs.current.get(action.id)?.focus();
+  };
+
+  return (
+    <div role="tablist" aria-label={t("dossier.actionPicker")} className="tabs">
+      {actions.map((action, index) => {
+        const selected = action.id === selectedId;
+        return (
+          <button
+            key={action.id}
+            ref={(element) => {
+              if (element) refs.current.set(action.id, element);
+              else refs.current.delete(action.id);
+            }}
+            type="button"
+            role="tab"
+            id={`${idPrefix}-tab-${action.id}`}
+            aria-selected={selected}
+            aria-controls={`${idPrefix}-panel`}
+            tabIndex={selected ? 0 : -1}
+            className="tab"
+            onClick={() => onSelect(action.id)}
+            onKeyDown={(event) => onKeyDown(event, index)}
+          >
+            {t("dossier.actionTab", { position: action.position, title: action.title })}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+export function AnnexeForms({ templateRef, actions, role }: { templateRef: TemplateRef; actions: Action[]; role: Role }) {
+  const { t, text } = useLocale();
+  const { template, error, retry } = useTemplate(templateRef);
+  const [params, setParams] = useSearchParams();
+  const idPrefix = useId().replace(/:/g, "");
+  const [introOpen, setIntroOpen] = useState(false);
+  const introId = useId();
+
+  const requested = Number(params.get("action"));
+  const selected = actions.find((action) => action.id === requested) ?? actions[0];
+  const select = (id: number) => {
+    const next = new URLSearchParams(params);
+    next.set("action", String(id));
+    setParams(next, { replace: true, preventScrollReset: true });
+  };
+
+  if (error) return <TemplateError error={error} retry={retry} />;
+  if (!template) return <p aria-busy="true">{t("app.loading")}</p>;
+
+  return (
+    <>
+      <p className="template-title">
+        {text(template.title)}
+        {template.subtitle ? <span className="template-subtitle"> — {text(template.subtitle)}</span> : null}
+      </p>
+      {template.intro.length ? (
+        <div className="intro">
+          <button type="button" className="reveal__toggle" aria-expanded={introOpen} aria-controls={introId} onClick={() => setIntroOpen((v) => !v)}>
+            <span className="disclosure__icon" aria-hidden="true">
+              {introOpen ? "▾" : "▸"}
+            </span>
+            {t("dossier.formIntroToggle")}
+          </button>
+          <div id={introId} className="intro__content" hidden={!introOpen}>
+            {template.intro.map((paragraph, index) => (
+              <Paragraphs key={index} text={text(paragraph)} />
+            ))}
+          </div>
+        </div>
+      ) : null}
+      {selected ? (
+        <>
+          <ActionTabs actions={actions} selectedId={selected.id} onSelect={select} idPrefix={idPrefix} />
+          <div
+            role="tabpanel"
+            id={`${idPrefix}-panel`}
+            aria-labelledby={`${idPrefix}-tab-${selected.id}`}
+            tabIndex={0}
+            className="tabpanel"
+          >
+            <ActionPanel key={selected.id} template={template} action={selected} easyFirst={role === "beneficiary"} />
+          </div>
+        </>
+      ) : (
+        <p className="empty">{t("dossier.noActions")}</p>
+      )}
+    </>
+  );
+}
+
+/** The guiding questions of a séquence, one per line, as a list. */
+function GuidingQuestions({ wording, labelled = true }: { wording: string; labelled?: boolean }) {
+  const { t } = useLocale();
+  const lines = wording
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (
+    <div className="sequence__block">
+      {labelled ? <p className="wording__label">{t("dossier.guidingQuestions")}</p> : null}
+      <ul className="guiding-questions">
+        {lines.map((line, index) => (
+          <li key={index}>{line}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function SequenceQuestion({ question, level, showLabel, easyFirst }: { question: Question; level: HeadingLevel; showLabel: boolean; easyFirst: boolean }) {
+  const { t, text } = useLocale();
+  const easy = text(question.easy);
+  return (
+    <div className="sequence__question">
+      {showLabel ? (
+        <Heading level={level} className="question__label">
+          {text(question.label)}
+        </Heading>
+      ) : null}
+      <QuestionMeta question={question} />
+      {easyFirst ? (
+        <>
+          <div className="wording wording--easy">
+            <Paragraphs text={easy} />
+          </div>
+          <Reveal label={t("dossier.showFunderWording")}>
+            <GuidingQuestions wording={text(question.wording)} />
+          </Reveal>
+        </>
+      ) : (
+        <>
+          <GuidingQuestions wording={text(question.wording)} />
+          <Reveal label={t("dossier.showEasyWording")}>
+            <div className="wording wording--easy">
+              <p className="wording__label">{t("dossier.easyWording")}</p>
+              <Paragraphs text={easy} />
+            </div>
+          </Reveal>
+        </>
+      )}
+      {question.markers.length ? (
+        <div className="sequence__block markers">
+          <p className="wording__label">{t("dossier.markers")}</p>
+          <ul>
+            {question.markers.map((marker, index) => (
+              <li key={index}>{text(marker)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <AnswerPlaceholder />
+    </div>
+  );
+}
+
+export function Storyboard({ templateRef, role }: { templateRef: TemplateRef; role: Role }) {
+  const { t, text } = useLocale();
+  const { template, error, retry } = useTemplate(templateRef);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  if (error) return <TemplateError error={error} retry={retry} />;
+  if (!template) return <p aria-busy="true">{t("app.loading")}</p>;
+  const easyFirst = role === "beneficiary";
+  const allCollapsed = collapsed.size === template.sections.length;
+  const toggle = (key: string) =>
+    setCollapsed((previous) => {
+      const next = new Set(previous);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  return (
+    <>
+      <div className="panel-header">
+        <p className="template-subtitle">{template.subtitle ? text(template.subtitle) : text(template.title)}</p>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(template.sections.map((s) => s.key)))}
+        >
+          {allCollapsed ? t("dossier.expandAll") : t("dossier.collapseAll")}
+        </button>
+      </div>
+      {template.intro.map((paragraph, index) => (
+        <Paragraphs key={index} text={text(paragraph)} />
+      ))}
+      {/* One section per séquence; a séquence usually holds one question. */}
+      {template.sections.map((section) => (
+        <HeadingDisclosure
+          key={section.key}
+          level={3}
+          title={text(section.title)}
+          open={!collapsed.has(section.key)}
+          onToggle={() => toggle(section.key)}
+          className="sequence"
+        >
+          {section.wording ? <Paragraphs text={text(section.wording)} /> : null}
+          {section.questions.map((question) => (
+            <SequenceQuestion
+              key={question.key}
+              question={question}
+              level={4}
+              showLabel={section.questions.length > 1}
+              easyFirst={easyFirst}
+            />
+          ))}
+        </HeadingDisclosure>
+      ))}
+    </>
+  );
+}

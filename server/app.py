@@ -39,7 +39,7 @@ def build_app(**overrides: Any) -> Flask:
 
     api.register_error_handlers(app)
     app.register_blueprint(api.bp)
-    app.register_blueprint(web.bp)
+    web.register(app)
 
     socketio.init_app(
         app,

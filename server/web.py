@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, send_from_directory
+from flask import Blueprint, Flask, Response, current_app, send_from_directory
+from werkzeug.routing import PathConverter
 
 bp = Blueprint("web", __name__)
+
+
+class PagePathConverter(PathConverter):
+    """Any path outside /api: unknown API paths stay 404 and wrong methods 405."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
+
+def register(app: Flask) -> None:
+    app.url_map.converters["page"] = PagePathConverter
+    app.register_blueprint(bp)
 
 NOT_BUILT = """<!doctype html><html lang="fr"><meta charset="utf-8"><title>Codossier</title>
 <p>L'interface n'est pas encore construite : lancez <code>npm --prefix client run build</code>.</p>
@@ -18,13 +30,9 @@ def _dist() -> Path:
 
 
 @bp.get("/", defaults={"path": ""})
-@bp.get("/<path:path>")
+@bp.get("/<page:path>")
 def client(path: str) -> Response:
     dist = _dist()
-    if path.startswith("api/"):
-        from .api import error_reply
-
-        return error_reply(404, "not_found", "No such API route.")
     if path and (dist / path).is_file():
         response = send_from_directory(dist, path)
         if path.startswith("assets/"):

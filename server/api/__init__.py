@@ -12,10 +12,10 @@ import secrets
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request, session
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..extensions import db
-from ..services.errors import DomainError, Forbidden
+from ..services.errors import DomainError, Forbidden, InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +60,20 @@ def error_reply(status: int, code: str, message: str, details: list[dict[str, An
 def _check_csrf_and_body() -> None:
     if request.method not in UNSAFE_METHODS:
         return
-    sent = request.headers.get(CSRF_HEADER, "")
+    sent = request.headers.get(CSRF_HEADER, "").encode()
     expected = session.get("csrf")
-    if not expected or not hmac.compare_digest(sent, str(expected)):
+    if not expected or not hmac.compare_digest(sent, str(expected).encode()):
         raise Forbidden("Missing or wrong CSRF token (header X-CSRF-Token).", code="csrf_failed")
-    if request.content_length is None and not request.headers.get("Transfer-Encoding"):
+    if not request.get_data(cache=True):
         return
-    if request.get_data(cache=True) and request.get_json(silent=True) is None:
+    body = request.get_json(silent=True)
+    if body is None and request.get_data(cache=True).strip() != b"null":
         raise DomainError(
             "The request body must be valid JSON sent as Content-Type: application/json.", code="malformed_json"
+        )
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            "The request body must be a JSON object.", details=[{"field": "(body)", "message": "expected an object"}]
         )
 
 
@@ -86,6 +91,8 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         message = "Too many attempts: wait a moment and try again." if status == 429 else (error.description or "")
         reply = error_reply(status, _HTTP_CODES.get(status, "http_error"), message)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            reply.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         if status == 429 and error.response is not None:
             for header in ("Retry-After", "X-RateLimit-Reset"):
                 if header in error.response.headers:

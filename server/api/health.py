@@ -20,6 +20,7 @@ def health() -> HealthOut:
 
 
 @bp.get("/openapi.json")
+@spec.validate(tags=["meta"])
 def openapi() -> HttpResponse:
     """The OpenAPI 3 document, generated from the routes' pydantic models."""
     return current_app.json.response(spec.spec)

@@ -1,0 +1,248 @@
+"""Sign up, log in, log out; the session cookie; CSRF; the login rate limit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.support import PASSWORD, ApiClient, snapshot
+
+from .conftest import assert_error
+
+CLAIRE = {"email": "claire@racines.example", "password": PASSWORD, "display_name": "Claire Racines"}
+
+
+def signup(client: ApiClient, **changes: Any) -> Any:
+    return client.post("/api/auth/signup", {**CLAIRE, **changes})
+
+
+def session_user(client: ApiClient) -> Any:
+    return client.get("/api/auth/session").get_json()["user"]
+
+
+def cookie_header(response: Any, name: str = "codossier_session") -> str:
+    headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
+    assert len(headers) == 1, response.headers.getlist("Set-Cookie")
+    return str(headers[0])
+
+
+# --- sign up ------------------------------------------------------------------
+
+
+def test_signup_creates_an_account_logs_it_in_and_lowercases_the_email(client: ApiClient) -> None:
+    reply = signup(client, email="  Claire@Racines.EXAMPLE ")
+
+    assert reply.status_code == 201, reply.get_json()
+    body = reply.get_json()
+    assert body["user"]["email"] == "claire@racines.example"
+    assert body["user"]["display_name"] == "Claire Racines"
+    assert body["user"]["has_account"] is True
+    assert body["csrf_token"]
+    assert session_user(client) == body["user"]
+
+
+@pytest.mark.parametrize("email", ["claire@racines.example", "CLAIRE@Racines.Example"])
+def test_signup_with_an_email_already_taken_is_409_and_creates_nothing(app: Flask, email: str) -> None:
+    assert signup(ApiClient(app)).status_code == 201
+    newcomer = ApiClient(app)
+    before = snapshot(app)
+
+    reply = signup(newcomer, email=email, display_name="Another Claire")
+
+    assert_error(reply, 409, "email_taken")
+    assert snapshot(app) == before
+    assert session_user(newcomer) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        pytest.param({**CLAIRE, "password": "123456789"}, "password", id="password-9-characters"),
+        pytest.param({**CLAIRE, "email": "claire.racines.example"}, "email", id="email-without-at"),
+        pytest.param({**CLAIRE, "email": "claire@racines"}, "email", id="email-without-domain-dot"),
+        pytest.param({**CLAIRE, "email": "cl aire@racines.example"}, "email", id="email-with-space"),
+        pytest.param({k: v for k, v in CLAIRE.items() if k != "email"}, "email", id="missing-email"),
+        pytest.param({k: v for k, v in CLAIRE.items() if k != "password"}, "password", id="missing-password"),
+        pytest.param({k: v for k, v in CLAIRE.items() if k != "display_name"}, "display_name", id="missing-name"),
+        pytest.param({**CLAIRE, "display_name": "   "}, "display_name", id="blank-name"),
+    ],
+)
+def test_signup_refuses_invalid_input_with_422_naming_the_field(
+    app: Flask, client: ApiClient, body: dict[str, Any], field: str
+) -> None:
+    before = snapshot(app)
+
+    reply = client.post("/api/auth/signup", body)
+
+    assert_error(reply, 422, "validation_error", field=field)
+    assert snapshot(app) == before
+    assert session_user(client) is None
+
+
+# --- log in and out -------------------------------------------------------------
+
+
+def test_login_with_the_right_password_opens_a_session(app: Flask) -> None:
+    user = signup(ApiClient(app)).get_json()["user"]
+    browser = ApiClient(app)
+
+    reply = browser.post("/api/auth/login", {"email": "Claire@Racines.Example", "password": PASSWORD})
+
+    assert reply.status_code == 200, reply.get_json()
+    assert reply.get_json()["user"] == user
+    assert session_user(browser) == user
+    assert browser.get("/api/dossiers").status_code == 200
+
+
+def test_login_refuses_a_wrong_password_and_an_unknown_email_with_the_same_reply(app: Flask) -> None:
+    signup(ApiClient(app))
+    browser = ApiClient(app)
+
+    wrong_password = browser.post("/api/auth/login", {"email": CLAIRE["email"], "password": PASSWORD + "!"})
+    unknown_email = browser.post("/api/auth/login", {"email": "nobody@racines.example", "password": PASSWORD})
+
+    first = assert_error(wrong_password, 401, "invalid_credentials")
+    second = assert_error(unknown_email, 401, "invalid_credentials")
+    assert first == second
+    assert session_user(browser) is None
+
+
+def test_logout_ends_the_session(client: ApiClient) -> None:
+    signup(client)
+
+    reply = client.post("/api/auth/logout")
+
+    assert reply.status_code == 204
+    assert reply.get_data() == b""
+    assert session_user(client) is None
+    assert_error(client.get("/api/dossiers"), 401, "not_authenticated")
+
+
+def test_logout_without_a_session_is_401(client: ApiClient) -> None:
+    assert_error(client.post("/api/auth/logout"), 401, "not_authenticated")
+
+
+# --- the session cookie -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["signup", "login"])
+def test_session_cookie_is_httponly_and_samesite_lax(app: Flask, how: str) -> None:
+    browser = ApiClient(app)
+    reply = signup(browser)
+    if how == "login":
+        browser = ApiClient(app)
+        reply = browser.post("/api/auth/login", {"email": CLAIRE["email"], "password": PASSWORD})
+    assert reply.status_code in (200, 201)
+
+    attributes = [part.strip().lower() for part in cookie_header(reply).split(";")[1:]]
+
+    assert "httponly" in attributes
+    assert "samesite=lax" in attributes
+
+
+# --- CSRF ---------------------------------------------------------------------------
+
+
+def _token_of_another_browser(app: Flask, _client: ApiClient) -> str:
+    return ApiClient(app).csrf()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(None, id="missing"),
+        pytest.param("", id="empty"),
+        pytest.param("not-the-token", id="wrong"),
+        pytest.param(lambda app, client: client.csrf() + "x", id="token-plus-a-character"),
+        pytest.param(_token_of_another_browser, id="token-of-another-browser"),
+        pytest.param("jeton-é", id="non-ascii"),
+    ],
+)
+def test_a_change_without_the_right_csrf_token_is_403_and_changes_nothing(
+    app: Flask, header: str | Callable[[Flask, ApiClient], str] | None
+) -> None:
+    browser = ApiClient(app)
+    signup(browser)
+    headers = {}
+    if header is not None:
+        headers["X-CSRF-Token"] = header(app, browser) if callable(header) else header
+    before = snapshot(app)
+
+    reply = browser.post("/api/dossiers", {"title": "Projet", "structure": "Racines"}, csrf=False, headers=headers)
+
+    assert_error(reply, 403, "csrf_failed")
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_other_changing_methods_need_the_csrf_token_too(app: Flask, method: str) -> None:
+    browser = ApiClient(app)
+    signup(browser)
+    url = f"/api/dossiers/{browser.post('/api/dossiers', {'title': 'Projet', 'structure': 'Racines'}).get_json()['id']}"
+    action = browser.post(f"{url}/actions", {"title": "Jardin"}).get_json()
+    path, body = {
+        "PUT": (f"{url}/actions/order", {"action_ids": [action["id"]]}),
+        "PATCH": (url, {"title": "Renommé"}),
+        "DELETE": (f"{url}/actions/{action['id']}", None),
+    }[method]
+    before = snapshot(app)
+
+    reply = browser.request(method, path, body, csrf=False)
+
+    assert_error(reply, 403, "csrf_failed")
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("how", ["login", "signup"])
+def test_the_csrf_token_is_rotated_when_logging_in(app: Flask, how: str) -> None:
+    if how == "login":
+        signup(ApiClient(app))
+    browser = ApiClient(app)
+    old_token = browser.csrf()
+
+    if how == "login":
+        reply = browser.post("/api/auth/login", {"email": CLAIRE["email"], "password": PASSWORD})
+    else:
+        reply = signup(browser)
+    new_token = reply.get_json()["csrf_token"]
+
+    assert new_token and new_token != old_token
+    assert browser.csrf() == new_token
+    body = {"title": "Projet", "structure": "Racines"}
+    assert_error(browser.post("/api/dossiers", body, headers={"X-CSRF-Token": old_token}), 403, "csrf_failed")
+    assert browser.post("/api/dossiers", body, headers={"X-CSRF-Token": new_token}).status_code == 201
+
+
+# --- the login rate limit ---------------------------------------------------------------
+
+
+def test_login_is_limited_after_the_configured_attempts_even_with_the_right_password(
+    app: Flask, sibling_app: Callable[..., Flask]
+) -> None:
+    signup(ApiClient(app))
+    limited = sibling_app(app, LOGIN_RATE_LIMIT="3 per minute")
+    browser = ApiClient(limited)
+    wrong = {"email": CLAIRE["email"], "password": "wrong password"}
+
+    for _ in range(3):
+        assert_error(browser.post("/api/auth/login", wrong), 401, "invalid_credentials")
+    refused = browser.post("/api/auth/login", wrong)
+    right_password = browser.post("/api/auth/login", {"email": CLAIRE["email"], "password": PASSWORD})
+
+    assert_error(refused, 429, "too_many_attempts")
+    assert_error(right_password, 429, "too_many_attempts")
+    assert session_user(browser) is None
+
+
+def test_the_default_login_limit_is_ten_per_minute(sqlite_app: Flask) -> None:
+    assert sqlite_app.config["LOGIN_RATE_LIMIT"] == "10 per minute;50 per hour"
+    browser = ApiClient(sqlite_app)
+    unknown = {"email": "nobody@racines.example", "password": "wrong password"}
+
+    replies = [browser.post("/api/auth/login", unknown) for _ in range(11)]
+
+    assert [r.status_code for r in replies] == [401] * 10 + [429]
+    assert_error(replies[-1], 429, "too_many_attempts")

@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from .config import load_config
 from .services.accounts import make_password_hashing
+from .services.relay import Relay
 from .extensions import db, limiter, login_manager, migrate, socketio
 
 
@@ -43,10 +44,18 @@ def build_app(**overrides: Any) -> Flask:
 
     socketio.init_app(
         app,
+        async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        max_http_buffer_size=app.config.get("SOCKET_MAX_BUFFER", 2 * 1024 * 1024),
+        # Above the update limit, so that an oversized update is refused with a
+        # reason instead of silently dropping the connection.
+        max_http_buffer_size=2 * app.config["MAX_UPDATE_BYTES"] + 64 * 1024,
     )
     events.register(socketio)
+    app.extensions["codossier.relay"] = Relay(
+        app,
+        broadcast=lambda ref, message: socketio.emit("y", (ref.dossier_id, ref.name, message), to=ref.room),
+        start_task=socketio.start_background_task,
+    )
     return app
 
 

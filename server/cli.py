@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -54,20 +55,18 @@ def _print_demo(app: Any, address: str) -> None:
 
 
 def _serve(app: Any, host: str, port: int) -> None:
-    from .extensions import socketio
+    from .serving import serve
 
     print(f"Codossier écoute sur http://{host}:{port} (Ctrl+C pour arrêter)", flush=True)
-    socketio.run(app, host=host, port=port, log_output=False)
+    serve(app, host, port)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in ("demo", "serve"):
+    if args.command in ("demo", "serve") and os.environ.get("CODOSSIER_ASYNC_MODE", "gevent") == "gevent":
         from gevent import monkey
 
         monkey.patch_all()
-
-    import os
 
     from . import create_app
 

@@ -56,6 +56,8 @@ def load_config(env: os._Environ[str] | dict[str, str] = os.environ, **overrides
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "CLIENT_DIST": Path(env.get("CODOSSIER_CLIENT_DIST", CLIENT_DIST)),
+        "ASYNC_MODE": env.get("CODOSSIER_ASYNC_MODE", "gevent"),
+        "MAX_UPDATE_BYTES": int(env.get("CODOSSIER_MAX_UPDATE_BYTES", 1024 * 1024)),
         # argon2-cffi's defaults (RFC 9106 low-memory profile) unless overridden.
         "ARGON2_PARAMETERS": {},
     }

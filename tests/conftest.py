@@ -59,6 +59,7 @@ def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
         SECRET_KEY=TEST_SECRET,
         TESTING=True,
         ARGON2_PARAMETERS=CHEAP_ARGON2,
+        ASYNC_MODE="threading",
         **overrides,
     )
 

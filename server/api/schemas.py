@@ -217,3 +217,18 @@ class AcceptIn(Input):
 class AcceptOut(BaseModel):
     session: SessionOut
     dossier_id: int
+
+
+# --- live documents -----------------------------------------------------------
+
+
+class AnswerOut(BaseModel):
+    key: str
+    html: str
+    text: str
+    characters: int
+
+
+class AnswersOut(BaseModel):
+    document: str
+    answers: list[AnswerOut]

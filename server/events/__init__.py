@@ -9,8 +9,12 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_socketio import SocketIO
 
+from . import documents
+
 
 def register(socketio: SocketIO) -> None:
     @socketio.on("connect")
     def _connect(auth: object = None) -> bool:
         return bool(current_user.is_authenticated)
+
+    documents.register(socketio)

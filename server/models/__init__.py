@@ -2,6 +2,7 @@
 
 from .action import Action
 from .base import Base
+from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
 from .dossier import Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .user import User
@@ -9,6 +10,9 @@ from .user import User
 __all__ = [
     "Action",
     "Base",
+    "DocumentContribution",
+    "DocumentSnapshot",
+    "DocumentUpdate",
     "Dossier",
     "DossierState",
     "Invitation",

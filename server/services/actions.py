@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..models import Action, Dossier
-from . import clock
+from . import clock, documents
+from .documents import DocumentRef
 from .dossiers import lock_dossier, require_draft
 from .errors import InvalidInput, NotFound
 
@@ -47,9 +48,11 @@ def rename_action(dossier_id: int, action_id: int, title: str) -> Action:
 
 
 def delete_action(dossier_id: int, action_id: int) -> None:
+    """Delete an action with its live document."""
     dossier = _draft(dossier_id)
     dossier.actions.remove(_action(dossier, action_id))
     _renumber(dossier.actions)
+    documents.forget(DocumentRef(dossier_id, documents.action_document(action_id)))
     db.session.commit()
 
 

@@ -1,0 +1,299 @@
+"""Live documents: naming, the stored state, sync replies, validation and compaction.
+
+The database is the single source of truth. A document's state is its
+snapshot merged with every update still in its log; the server keeps no live
+``pycrdt.Doc`` between calls, so any process can serve any client.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import pycrdt
+from sqlalchemy import Insert, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import Action, Dossier, DossierState, Membership
+from ..models.document import DocumentContribution, DocumentSnapshot, DocumentUpdate
+from . import clock
+from .errors import DomainError, NotFound
+from .forms import FormTemplate, get_template
+from .policy import Capability, capabilities
+
+STORYBOARD = "storyboard"
+_ACTION = re.compile(r"^action-(\d{1,12})$")
+EMPTY_UPDATE = b"\x00\x00"
+MERGE_FANOUT = 64
+SYNC, AWARENESS = 0, 1
+STEP1, STEP2, UPDATE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    dossier_id: int
+    name: str
+
+    @property
+    def room(self) -> str:
+        return f"doc:{self.dossier_id}:{self.name}"
+
+    @property
+    def action_id(self) -> int | None:
+        match = _ACTION.match(self.name)
+        return int(match.group(1)) if match else None
+
+
+def action_document(action_id: int) -> str:
+    return f"action-{action_id}"
+
+
+def resolve(dossier_id: int, name: object) -> DocumentRef:
+    """The document ``name`` of the dossier, or NotFound."""
+    if not isinstance(name, str) or not (name == STORYBOARD or _ACTION.match(name)):
+        raise NotFound("No such document.")
+    ref = DocumentRef(dossier_id, name)
+    if ref.action_id is not None:
+        action = db.session.get(Action, ref.action_id)
+        if action is None or action.dossier_id != dossier_id:
+            raise NotFound("No such document.")
+    return ref
+
+
+def template_of(dossier: Dossier, ref: DocumentRef) -> FormTemplate:
+    if ref.name == STORYBOARD:
+        template = get_template(dossier.storyboard_template_id, dossier.storyboard_template_version)
+    else:
+        template = get_template(dossier.template_id, dossier.template_version)
+    if template is None:
+        raise NotFound("The form template of this dossier is missing.")
+    return template
+
+
+def may_edit(membership: Membership) -> bool:
+    """Whether this member may change answers now (role, comment-only mode, dossier state)."""
+    dossier = membership.dossier
+    return Capability.EDIT in capabilities(membership.role, dossier) and dossier.state == DossierState.DRAFT.value
+
+
+# --- stored state -------------------------------------------------------------
+
+
+def merge(updates: list[bytes]) -> bytes:
+    """Merge many updates into one, as a tree (``merge_updates`` is superlinear)."""
+    if not updates:
+        return EMPTY_UPDATE
+    while len(updates) > 1:
+        updates = [
+            pycrdt.merge_updates(*updates[i : i + MERGE_FANOUT]) if len(updates[i : i + MERGE_FANOUT]) > 1 else updates[i]
+            for i in range(0, len(updates), MERGE_FANOUT)
+        ]
+    return updates[0]
+
+
+def stored_state(ref: DocumentRef) -> bytes:
+    """The document's whole state as one update."""
+    snapshot = db.session.get(DocumentSnapshot, (ref.dossier_id, ref.name))
+    rows = db.session.scalars(
+        select(DocumentUpdate.data)
+        .where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
+        .order_by(DocumentUpdate.id)
+    ).all()
+    parts = ([snapshot.data] if snapshot else []) + list(rows)
+    return merge(parts)
+
+
+def load_doc(ref: DocumentRef) -> pycrdt.Doc:
+    doc = pycrdt.Doc()
+    doc.apply_update(stored_state(ref))
+    return doc
+
+
+def sync_step1(ref: DocumentRef) -> bytes:
+    """The server's sync step 1: the stored state vector."""
+    return _message(SYNC, STEP1, pycrdt.get_state(stored_state(ref)))
+
+
+def sync_step2(ref: DocumentRef, state_vector: bytes) -> bytes:
+    """What the stored state holds beyond a client's state vector."""
+    return _message(SYNC, STEP2, pycrdt.get_update(stored_state(ref), state_vector))
+
+
+def update_message(update: bytes) -> bytes:
+    return _message(SYNC, UPDATE, update)
+
+
+def _message(kind: int, sub: int, payload: bytes) -> bytes:
+    encoder = pycrdt.Encoder()
+    encoder.write_var_uint(kind)
+    encoder.write_var_uint(sub)
+    return encoder.to_bytes() + pycrdt.write_message(payload)
+
+
+# --- incoming messages ----------------------------------------------------------
+
+
+class MessageError(DomainError):
+    status = 400
+    code = "invalid_message"
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: int
+    sub: int | None
+    payload: bytes
+
+
+def parse_message(raw: object) -> Message:
+    """Split a y-protocols message into its type, sync sub-type and payload."""
+    if not isinstance(raw, bytes | bytearray) or len(raw) < 2:
+        raise MessageError("Expected a binary y-protocols message.")
+    try:
+        decoder = pycrdt.Decoder(bytes(raw))
+        kind = decoder.read_var_uint()
+        if kind == SYNC:
+            sub = decoder.read_var_uint()
+            if sub not in (STEP1, STEP2, UPDATE):
+                raise MessageError(f"Unknown sync message type {sub}.")
+            return Message(kind, sub, decoder.read_message())
+        if kind == AWARENESS:
+            return Message(kind, None, decoder.read_message())
+    except MessageError:
+        raise
+    except Exception as exc:  # pycrdt raises plain exceptions on truncated input
+        raise MessageError("The message is truncated or malformed.") from exc
+    raise MessageError(f"Unknown message type {kind}.")
+
+
+def check_update(update: bytes, limit: int) -> None:
+    """Refuse an update that is too large or does not decode as a Yjs update."""
+    if len(update) > limit:
+        raise DomainError(f"The update is larger than {limit} bytes.", code="too_large")
+    try:
+        pycrdt.Doc().apply_update(update)
+    except Exception as exc:
+        raise DomainError("The update does not decode as a Yjs update.", code="invalid_update") from exc
+
+
+def is_empty_update(update: bytes) -> bool:
+    return update == EMPTY_UPDATE
+
+
+# --- the log ------------------------------------------------------------------------
+
+
+def append(entries: list[tuple[DocumentRef, int, bytes]]) -> None:
+    """Add updates (document, author id, bytes) to the log in the current transaction."""
+    now = clock.now()
+    db.session.add_all(
+        DocumentUpdate(dossier_id=ref.dossier_id, document=ref.name, author_id=author, data=data, created_at=now)
+        for ref, author, data in entries
+    )
+
+
+def _insert_ignoring_conflict(model: type[Any], values: dict[str, Any]) -> Insert:
+    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
+    return dialect.insert(model).values(**values).on_conflict_do_nothing()
+
+
+def compact(ref: DocumentRef) -> int:
+    """Fold the document's log into its snapshot; returns how many updates were folded.
+
+    Runs in one transaction that holds the snapshot row's lock, and removes
+    exactly the rows it read: an update appended meanwhile stays in the log.
+    """
+    db.session.execute(
+        _insert_ignoring_conflict(
+            DocumentSnapshot,
+            {
+                "dossier_id": ref.dossier_id,
+                "document": ref.name,
+                "data": EMPTY_UPDATE,
+                "folded_updates": 0,
+                "updated_at": clock.now(),
+            },
+        )
+    )
+    snapshot = db.session.scalars(
+        select(DocumentSnapshot)
+        .where(DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    rows = db.session.execute(
+        select(DocumentUpdate.id, DocumentUpdate.author_id, DocumentUpdate.data).where(
+            DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
+        )
+    ).all()
+    if not rows:
+        db.session.commit()
+        return 0
+    doc = pycrdt.Doc()
+    doc.apply_update(snapshot.data)
+    for row in rows:
+        doc.apply_update(row.data)
+    snapshot.data = doc.get_update()
+    snapshot.folded_updates += len(rows)
+    snapshot.updated_at = clock.now()
+    _add_contributions(ref, rows)
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), 500):
+        db.session.execute(delete(DocumentUpdate).where(DocumentUpdate.id.in_(ids[start : start + 500])))
+    db.session.commit()
+    return len(rows)
+
+
+def _add_contributions(ref: DocumentRef, rows: list[Any]) -> None:
+    counts = Counter(row.author_id for row in rows)
+    sizes = Counter()
+    for row in rows:
+        sizes[row.author_id] += len(row.data)
+    for author_id, count in counts.items():
+        key = (ref.dossier_id, ref.name, author_id)
+        contribution = db.session.get(DocumentContribution, key)
+        if contribution is None:
+            contribution = DocumentContribution(
+                dossier_id=ref.dossier_id, document=ref.name, author_id=author_id, updates=0, bytes=0
+            )
+            db.session.add(contribution)
+        contribution.updates += count
+        contribution.bytes += sizes[author_id]
+
+
+def contributions(ref: DocumentRef) -> dict[int, tuple[int, int]]:
+    """Updates and bytes written by each author: compacted figures plus the live log."""
+    totals: dict[int, tuple[int, int]] = {}
+    for row in db.session.scalars(
+        select(DocumentContribution).where(
+            DocumentContribution.dossier_id == ref.dossier_id, DocumentContribution.document == ref.name
+        )
+    ):
+        totals[row.author_id] = (row.updates, row.bytes)
+    for author_id, data in db.session.execute(
+        select(DocumentUpdate.author_id, DocumentUpdate.data).where(
+            DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
+        )
+    ):
+        updates, size = totals.get(author_id, (0, 0))
+        totals[author_id] = (updates + 1, size + len(data))
+    return totals
+
+
+def log_length(ref: DocumentRef) -> int:
+    return len(
+        db.session.scalars(
+            select(DocumentUpdate.id).where(
+                DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
+            )
+        ).all()
+    )
+
+
+def forget(ref: DocumentRef) -> None:
+    """Remove a deleted action's document (log, snapshot, counts)."""
+    for model in (DocumentUpdate, DocumentSnapshot, DocumentContribution):
+        db.session.execute(delete(model).where(model.dossier_id == ref.dossier_id, model.document == ref.name))

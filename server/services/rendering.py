@@ -1,0 +1,119 @@
+"""Render answers from the CRDT itself (never from text a browser sends) to HTML and plain text.
+
+The input is TipTap's schema as stored by its Collaboration extension: element
+names are node types, text attributes are marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import nh3
+import pycrdt
+
+BLOCKS = {
+    "paragraph": "p",
+    "bulletList": "ul",
+    "orderedList": "ol",
+    "listItem": "li",
+    "blockquote": "blockquote",
+    "codeBlock": "pre",
+}
+VOID = {"hardBreak": "br", "horizontalRule": "hr"}
+MARKS = (("bold", "strong"), ("italic", "em"), ("strike", "s"), ("underline", "u"), ("code", "code"))
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "blockquote", "pre", "br", "hr", "strong", "em", "s", "u", "code", "a"} | {
+    f"h{n}" for n in range(1, 7)
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str
+    html: str
+    text: str
+
+    @property
+    def characters(self) -> int:
+        return len(self.text.replace("\n", ""))
+
+
+def _heading(attributes: dict[str, Any]) -> str:
+    try:
+        level = int(float(attributes.get("level", 2)))
+    except (TypeError, ValueError):
+        level = 2
+    return f"h{min(max(level, 1), 6)}"
+
+
+def _href(value: object) -> str | None:
+    href = str(value or "").strip()
+    return href if href.lower().startswith(SAFE_SCHEMES) else None
+
+
+def _text_html(node: pycrdt.XmlText) -> str:
+    parts = []
+    for chunk, attrs in node.diff():
+        if not isinstance(chunk, str):
+            continue
+        html = escape(chunk)
+        attrs = attrs or {}
+        for mark, tag in MARKS:
+            if mark in attrs:
+                html = f"<{tag}>{html}</{tag}>"
+        link = attrs.get("link")
+        href = _href(link.get("href")) if isinstance(link, dict) else None
+        if href:
+            html = f'<a href="{escape(href)}" rel="noopener noreferrer">{html}</a>'
+        parts.append(html)
+    return "".join(parts)
+
+
+def _node_html(node: object) -> str:
+    if isinstance(node, pycrdt.XmlText):
+        return _text_html(node)
+    if not isinstance(node, pycrdt.XmlElement):
+        return ""
+    tag = node.tag or ""
+    if tag in VOID:
+        return f"<{VOID[tag]}>"
+    inner = "".join(_node_html(child) for child in node.children)
+    if tag == "heading":
+        name = _heading(dict(node.attributes))
+    elif tag in BLOCKS:
+        name = BLOCKS[tag]
+    else:
+        return inner
+    if tag == "codeBlock":
+        inner = f"<code>{inner}</code>"
+    return f"<{name}>{inner}</{name}>"
+
+
+def _node_text(node: object, prefix: str = "") -> str:
+    if isinstance(node, pycrdt.XmlText):
+        return "".join(chunk for chunk, _ in node.diff() if isinstance(chunk, str))
+    if not isinstance(node, pycrdt.XmlElement):
+        return ""
+    tag = node.tag or ""
+    if tag == "hardBreak":
+        return "\n"
+    if tag in ("bulletList", "orderedList"):
+        items = [child for child in node.children if isinstance(child, pycrdt.XmlElement)]
+        lines = []
+        for number, item in enumerate(items, start=1):
+            marker = f"{number}. " if tag == "orderedList" else "- "
+            lines.append(prefix + marker + _node_text(item, prefix + "  ").strip())
+        return "\n".join(lines)
+    if tag == "listItem":
+        return "\n".join(_node_text(child, prefix) for child in node.children)
+    return "".join(_node_text(child, prefix) for child in node.children)
+
+
+def render_fragment(doc: pycrdt.Doc, key: str) -> Answer:
+    fragment = doc.get(key, type=pycrdt.XmlFragment)
+    children = list(fragment.children)
+    html = "".join(_node_html(child) for child in children)
+    text = "\n\n".join(t for t in (_node_text(child).strip("\n") for child in children) if t)
+    return Answer(key=key, html=nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}), text=text)

@@ -1,0 +1,33 @@
+"""The production-grade server loop for `codossier serve` and `codossier demo`.
+
+gevent (the default, chosen by measurement: see README's performance section)
+serves every WebSocket in one process with one writer greenlet for group
+commit. Accepted sockets get TCP_NODELAY: neither gevent's pywsgi nor Werkzeug
+sets it, and without it small frames wait for Nagle's algorithm.
+``CODOSSIER_ASYNC_MODE=threading`` runs Werkzeug's threaded server instead
+(kept for comparison in the benchmark).
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from flask import Flask
+
+from .extensions import socketio
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    if app.config["ASYNC_MODE"] == "threading":
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+        return
+    from gevent import pywsgi
+    from geventwebsocket.handler import WebSocketHandler
+
+    class NoDelayHandler(WebSocketHandler):  # type: ignore[misc]
+        def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().__init__(sock, *args, **kwargs)
+
+    pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None).serve_forever()

@@ -232,3 +232,59 @@ class AnswerOut(BaseModel):
 class AnswersOut(BaseModel):
     document: str
     answers: list[AnswerOut]
+
+
+# --- comments -----------------------------------------------------------------
+
+Anchor64 = Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=r"^[A-Za-z0-9+/=_-]+$")]
+
+
+class AnchorIn(Input):
+    start: Anchor64
+    end: Anchor64
+
+
+class ThreadIn(Input):
+    question: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    anchor: AnchorIn | None = None
+    quote: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class ReplyIn(Input):
+    body: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+
+
+class PersonOut(BaseModel):
+    id: int
+    display_name: str
+    role: RoleName | None
+
+
+class CommentOut(BaseModel):
+    id: int
+    author: PersonOut
+    body: str
+    created_at: datetime
+
+
+class AnchorOut(BaseModel):
+    start: str
+    end: str
+
+
+class ThreadOut(BaseModel):
+    id: int
+    document: str
+    question: str
+    anchor: AnchorOut | None
+    quote: str | None
+    created_by: PersonOut
+    created_at: datetime
+    resolved_at: datetime | None
+    resolved_by: PersonOut | None
+    comments: list[CommentOut]
+
+
+class ThreadList(BaseModel):
+    threads: list[ThreadOut]

@@ -2,6 +2,7 @@
 
 from .action import Action
 from .base import Base
+from .comment import Comment, CommentThread
 from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
 from .dossier import Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
@@ -10,6 +11,8 @@ from .user import User
 __all__ = [
     "Action",
     "Base",
+    "Comment",
+    "CommentThread",
     "DocumentContribution",
     "DocumentSnapshot",
     "DocumentUpdate",

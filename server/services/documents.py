@@ -17,7 +17,7 @@ from sqlalchemy import Insert, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import Action, Dossier, DossierState, Membership
+from ..models import Action, CommentThread, Dossier, DossierState, Membership
 from ..models.document import DocumentContribution, DocumentSnapshot, DocumentUpdate
 from . import clock
 from .errors import DomainError, NotFound
@@ -283,17 +283,7 @@ def contributions(ref: DocumentRef) -> dict[int, tuple[int, int]]:
     return totals
 
 
-def log_length(ref: DocumentRef) -> int:
-    return len(
-        db.session.scalars(
-            select(DocumentUpdate.id).where(
-                DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
-            )
-        ).all()
-    )
-
-
 def forget(ref: DocumentRef) -> None:
-    """Remove a deleted action's document (log, snapshot, counts)."""
-    for model in (DocumentUpdate, DocumentSnapshot, DocumentContribution):
+    """Remove a deleted action's document (log, snapshot, counts, comment threads)."""
+    for model in (DocumentUpdate, DocumentSnapshot, DocumentContribution, CommentThread):
         db.session.execute(delete(model).where(model.dossier_id == ref.dossier_id, model.document == ref.name))

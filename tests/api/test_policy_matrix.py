@@ -16,6 +16,13 @@ LEAD_ONLY = (200, 403, 403, 403, 404, 401)
 MEMBERS = (200, 200, 200, 200, 404, 401)
 
 
+def _thread(world: DossierWorld) -> int:
+    reply = world.client("beneficiary").post(
+        world.url(f"/documents/action-{world.action_ids[0]}/comments"), {"question": "objectifs", "body": "Une idée"}
+    )
+    return int(reply.get_json()["id"])
+
+
 def _invitation(world: DossierWorld) -> int:
     reply = world.client("lead").post(world.url("/invitations"), {"role": "observer"})
     return int(reply.get_json()["id"])
@@ -71,6 +78,22 @@ ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         None,
         (204, 403, 403, 403, 404, 401),
     ),
+    "rendered answers": ("GET", lambda w: w.url(f"/documents/action-{w.action_ids[0]}/answers"), None, MEMBERS),
+    "list comments": ("GET", lambda w: w.url("/documents/storyboard/comments"), None, MEMBERS),
+    "open a comment thread": (
+        "POST",
+        lambda w: w.url("/documents/storyboard/comments"),
+        lambda w: {"question": "gouvernance_partagee", "body": "Qui décide ?"},
+        (201, 201, 201, 201, 404, 401),
+    ),
+    "reply to a thread": (
+        "POST",
+        lambda w: w.url(f"/comments/{_thread(w)}/replies"),
+        lambda w: {"body": "D'accord"},
+        MEMBERS,
+    ),
+    # the thread's author (the beneficiary) or a lead may resolve it
+    "resolve a thread": ("POST", lambda w: w.url(f"/comments/{_thread(w)}/resolve"), None, (200, 403, 200, 403, 404, 401)),
     "my dossiers": ("GET", lambda w: "/api/dossiers", None, (200, 200, 200, 200, 200, 401)),
     "create dossier": (
         "POST",

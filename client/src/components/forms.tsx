@@ -5,7 +5,8 @@
 import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes } from "react";
 import { Children } from "react";
 
-interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "onChange" | "value"> {
+/** What every labelled control takes: its label, value, hint and error. */
+interface FieldBase {
   id: string;
   label: ReactNode;
   value: string;
@@ -14,7 +15,14 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id" | 
   error?: string | null;
   /** Announce the error (role="alert") when it appears, for errors not covered by a form-level alert. */
   announceError?: boolean;
+}
+
+interface FieldProps extends FieldBase, Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "onChange" | "value"> {
   inputRef?: Ref<HTMLInputElement>;
+}
+
+interface SelectFieldProps extends FieldBase, Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "onChange" | "value"> {
+  options: { value: string; label: string }[];
 }
 
 export function describedBy(id: string, hint: unknown, error: unknown): string | undefined {
@@ -22,7 +30,10 @@ export function describedBy(id: string, hint: unknown, error: unknown): string |
   return ids.length ? ids.join(" ") : undefined;
 }
 
-export function TextField({ id, label, value, onValueChange, hint, error, announceError, inputRef, className, ...rest }: FieldProps) {
+type LabelledFieldProps = Omit<FieldBase, "value" | "onValueChange"> & { className?: string; children: ReactNode };
+
+/** The label, hint and error around one control (the control points at them with `describedBy`). */
+function LabelledField({ id, label, hint, error, announceError, className, children }: LabelledFieldProps) {
   return (
     <div className={`field${error ? " field--invalid" : ""}${className ? ` ${className}` : ""}`}>
       <label htmlFor={id}>{label}</label>
@@ -31,6 +42,15 @@ export function TextField({ id, label, value, onValueChange, hint, error, announ
           {hint}
         </p>
       ) : null}
+      {children}
+      <FieldError id={id} error={error} announce={announceError} />
+    </div>
+  );
+}
+
+export function TextField({ id, label, value, onValueChange, hint, error, announceError, inputRef, className, ...rest }: FieldProps) {
+  return (
+    <LabelledField id={id} label={label} hint={hint} error={error} announceError={announceError} className={className}>
       <input
         id={id}
         ref={inputRef}
@@ -40,31 +60,13 @@ export function TextField({ id, label, value, onValueChange, hint, error, announ
         aria-describedby={describedBy(id, hint, error)}
         {...rest}
       />
-      <FieldError id={id} error={error} announce={announceError} />
-    </div>
+    </LabelledField>
   );
-}
-
-interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "onChange" | "value"> {
-  id: string;
-  label: ReactNode;
-  value: string;
-  onValueChange: (value: string) => void;
-  options: { value: string; label: string }[];
-  hint?: ReactNode;
-  error?: string | null;
-  announceError?: boolean;
 }
 
 export function SelectField({ id, label, value, onValueChange, options, hint, error, announceError, className, ...rest }: SelectFieldProps) {
   return (
-    <div className={`field${error ? " field--invalid" : ""}${className ? ` ${className}` : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      ) : null}
+    <LabelledField id={id} label={label} hint={hint} error={error} announceError={announceError} className={className}>
       <select
         id={id}
         value={value}
@@ -79,8 +81,7 @@ export function SelectField({ id, label, value, onValueChange, options, hint, er
           </option>
         ))}
       </select>
-      <FieldError id={id} error={error} announce={announceError} />
-    </div>
+    </LabelledField>
   );
 }
 

@@ -119,10 +119,6 @@ const en: Messages = {
     partnerAccountIntro: "To join the dossier as a partner, create your account here, in one step.",
     partnerNeedsAccount:
       "Your current access has no account with an e-mail address. Create an account to join this dossier as a partner.",
-    partnerName: "Your name",
-    partnerEmail: "E-mail address",
-    partnerPassword: "Password",
-    partnerPasswordHint: "At least 10 characters.",
     haveAccount: "Already have an account?",
     loginFirst: "Log in first",
     emailTakenHelp: "Once logged in, you will come back to this page to join the dossier.",

@@ -121,10 +121,6 @@ const fr = {
       "Pour rejoindre le dossier comme partenaire, créez votre compte ici, en une seule étape.",
     partnerNeedsAccount:
       "Votre accès actuel n'a pas de compte avec e-mail. Créez un compte pour rejoindre ce dossier comme partenaire.",
-    partnerName: "Votre nom",
-    partnerEmail: "Adresse e-mail",
-    partnerPassword: "Mot de passe",
-    partnerPasswordHint: "Au moins 10 caractères.",
     haveAccount: "Vous avez déjà un compte ?",
     loginFirst: "Connectez-vous d'abord",
     emailTakenHelp: "Une fois connecté·e, vous reviendrez sur cette page pour rejoindre le dossier.",

@@ -1,10 +1,11 @@
 // / — "Mes dossiers": the user's dossiers and, for account holders, a form to create one.
 
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import * as api from "../api/client";
 import type { DossierSummary } from "../api/types";
-import { ErrorAlert, TextField, focusFirstInvalid } from "../components/forms";
+import { ErrorAlert, TextField } from "../components/forms";
+import { fieldErrorsFrom, useApiForm } from "../components/useApiForm";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { useLocale } from "../i18n/format";
 import { useSession } from "../session/SessionContext";
@@ -13,49 +14,30 @@ function CreateDossierForm() {
   const { t } = useLocale();
   const navigate = useNavigate();
   const headingId = useId();
-  const formRef = useRef<HTMLFormElement>(null);
   const [title, setTitle] = useState("");
   const [structure, setStructure] = useState("");
-  const [errors, setErrors] = useState<Partial<Record<"title" | "structure", string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { formRef, errors, formError, busy, submit } = useApiForm<"title" | "structure">();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    const next: typeof errors = {};
-    if (!title.trim()) next.title = t("validation.required");
-    if (!structure.trim()) next.structure = t("validation.required");
-    setErrors(next);
-    if (Object.keys(next).length) {
-      setFormError(t("common.formHasErrors"));
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    setBusy(true);
-    setFormError(null);
-    try {
-      const dossier = await api.createDossier(title.trim(), structure.trim());
-      navigate(`/dossiers/${dossier.id}`);
-    } catch (error) {
-      const fieldErrors: typeof errors = {};
-      if (api.isApiError(error, "validation_error")) {
-        for (const detail of error.details) {
-          const field = detail.field.split(".").pop();
-          if (field === "title" || field === "structure") fieldErrors[field] = t("validation.serverRejected");
-        }
-      }
-      setErrors(fieldErrors);
-      setFormError(api.errorMessage(error));
-      setBusy(false);
-    }
-  };
+  const onSubmit = (event: FormEvent) =>
+    submit(event, {
+      validate: () => {
+        const next: typeof errors = {};
+        if (!title.trim()) next.title = t("validation.required");
+        if (!structure.trim()) next.structure = t("validation.required");
+        return next;
+      },
+      send: async () => {
+        const dossier = await api.createDossier(title.trim(), structure.trim());
+        navigate(`/dossiers/${dossier.id}`);
+      },
+      onRefused: (error) => fieldErrorsFrom(error, ["title", "structure"], t("validation.serverRejected")),
+    });
 
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t("dossiers.createHeading")}</h2>
       <p className="hint">{t("dossiers.createIntro")}</p>
-      <form ref={formRef} onSubmit={submit} noValidate aria-labelledby={headingId}>
+      <form ref={formRef} onSubmit={onSubmit} noValidate aria-labelledby={headingId}>
         <ErrorAlert message={formError} />
         <TextField
           id="dossier-title"

@@ -1,11 +1,13 @@
 // /join/:token — accept an invitation or a personal re-entry link, in one screen.
 
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import * as api from "../api/client";
 import type { InvitationPreview } from "../api/types";
-import { ErrorAlert, EMAIL_PATTERN, TextField, focusFirstInvalid } from "../components/forms";
+import { AccountFields, EMPTY_ACCOUNT, accountErrors, type AccountField } from "../components/AccountFields";
+import { ErrorAlert, TextField, focusFirstInvalid } from "../components/forms";
 import { Loading } from "../components/Layout";
+import { fieldErrorsFrom, useApiForm } from "../components/useApiForm";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { useLocale } from "../i18n/format";
 import { useSession } from "../session/SessionContext";
@@ -46,26 +48,19 @@ function LinkProblem({ error }: { error: unknown }) {
   );
 }
 
-type Errors = Partial<Record<"display_name" | "email" | "password", string>>;
-
 export function JoinPage() {
   const { token = "" } = useParams();
   const { t, date } = useLocale();
   const { user, setSession } = useSession();
   const navigate = useNavigate();
-  const formRef = useRef<HTMLFormElement>(null);
 
   const [preview, setPreview] = useState<InvitationPreview | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const [account, setAccount] = useState(EMPTY_ACCOUNT);
+  const { formRef, errors, formError, busy, submit } = useApiForm<AccountField>();
   const [emailTaken, setEmailTaken] = useState(false);
   const [alreadyMember, setAlreadyMember] = useState(false);
   const [acceptError, setAcceptError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
   useDocumentTitle(t("join.title"));
 
@@ -96,62 +91,42 @@ export function JoinPage() {
   const askName = !isReentry && !user;
   const askAccount = !isReentry && needsAccount && (!user || !user.has_account);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    const next: Errors = {};
-    if (askName && !name.trim()) next.display_name = t("validation.required");
-    if (askAccount) {
-      if (!email.trim()) next.email = t("validation.required");
-      else if (!EMAIL_PATTERN.test(email.trim())) next.email = t("validation.email");
-      if (password.length < 10) next.password = t("validation.passwordLength");
-    }
-    setErrors(next);
+  const onSubmit = (event: FormEvent) => {
+    // A new try: the help for the last refusal goes.
     setEmailTaken(false);
     setAlreadyMember(false);
-    if (Object.keys(next).length) {
-      setFormError(t("common.formHasErrors"));
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    const body: { display_name?: string; email?: string; password?: string } = {};
-    if (askName) body.display_name = name.trim();
-    if (askAccount) {
-      body.email = email.trim();
-      body.password = password;
-    }
-    setBusy(true);
-    setFormError(null);
-    try {
-      const reply = await api.acceptInvitation(token, body);
-      setSession(reply.session);
-      navigate(`/dossiers/${reply.dossier_id}`, { replace: true });
-    } catch (error) {
-      setBusy(false);
-      if (isDeadLink(error)) {
-        setAcceptError(error);
-        return;
-      }
-      const fieldErrors: Errors = {};
-      if (api.isApiError(error, "display_name_required")) fieldErrors.display_name = api.errorMessage(error);
-      if (api.isApiError(error, "password_too_short")) fieldErrors.password = api.errorMessage(error);
-      if (api.isApiError(error, "email_taken")) {
-        fieldErrors.email = api.errorMessage(error);
-        setEmailTaken(true);
-      }
-      if (api.isApiError(error, "already_member")) setAlreadyMember(true);
-      if (api.isApiError(error, "validation_error")) {
-        for (const detail of error.details) {
-          const field = detail.field.split(".").pop() ?? detail.field;
-          if ((field === "display_name" || field === "email" || field === "password") && !fieldErrors[field]) {
-            fieldErrors[field] = t("validation.serverRejected");
-          }
+    return submit(event, {
+      validate: () => {
+        if (askAccount) return accountErrors(account, t, { withName: askName });
+        return askName && !account.name.trim() ? { display_name: t("validation.required") } : {};
+      },
+      send: async () => {
+        const reply = await api.acceptInvitation(token, {
+          ...(askName ? { display_name: account.name.trim() } : {}),
+          ...(askAccount ? { email: account.email.trim(), password: account.password } : {}),
+        });
+        setSession(reply.session);
+        navigate(`/dossiers/${reply.dossier_id}`, { replace: true });
+      },
+      onRefused: (error) => {
+        if (isDeadLink(error)) {
+          // The page explains the link cannot be used, instead of the form.
+          setAcceptError(error);
+          return {};
         }
-      }
-      setErrors(fieldErrors);
-      setFormError(api.errorMessage(error));
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-    }
+        const fieldErrors = fieldErrorsFrom(error, ["display_name", "email", "password"], t("validation.serverRejected"));
+        if (api.isApiError(error, "display_name_required")) fieldErrors.display_name = api.errorMessage(error);
+        if (api.isApiError(error, "password_too_short")) fieldErrors.password = api.errorMessage(error);
+        if (api.isApiError(error, "email_taken")) {
+          fieldErrors.email = api.errorMessage(error);
+          setEmailTaken(true);
+        }
+        if (api.isApiError(error, "already_member")) setAlreadyMember(true);
+        // Unlike the other forms, this one also takes the user to the field to correct.
+        requestAnimationFrame(() => focusFirstInvalid(formRef.current));
+        return fieldErrors;
+      },
+    });
   };
 
   const { title, structure } = preview.dossier;
@@ -177,7 +152,7 @@ export function JoinPage() {
         )}
         <p className="hint">{t("join.validUntil", { date: date(preview.expires_at) })}</p>
 
-        <form ref={formRef} onSubmit={submit} noValidate aria-label={isReentry ? t("join.comeBack") : t("join.join")}>
+        <form ref={formRef} onSubmit={onSubmit} noValidate aria-label={isReentry ? t("join.comeBack") : t("join.join")}>
           <ErrorAlert message={formError}>
             {emailTaken ? (
               <p>
@@ -203,41 +178,7 @@ export function JoinPage() {
                   {t("join.haveAccount")} <Link to={loginHref}>{t("join.loginFirst")}</Link>
                 </p>
               ) : null}
-              {askName ? (
-                <TextField
-                  id="join-name"
-                  label={t("join.partnerName")}
-                  autoComplete="name"
-                  maxLength={80}
-                  value={name}
-                  onValueChange={setName}
-                  error={errors.display_name}
-                  aria-required="true"
-                />
-              ) : null}
-              <TextField
-                id="join-email"
-                label={t("join.partnerEmail")}
-                type="email"
-                inputMode="email"
-                autoComplete="email"
-                value={email}
-                onValueChange={setEmail}
-                error={errors.email}
-                aria-required="true"
-              />
-              <TextField
-                id="join-password"
-                label={t("join.partnerPassword")}
-                hint={t("join.partnerPasswordHint")}
-                type="password"
-                autoComplete="new-password"
-                minLength={10}
-                value={password}
-                onValueChange={setPassword}
-                error={errors.password}
-                aria-required="true"
-              />
+              <AccountFields idPrefix="join" account={account} setAccount={setAccount} errors={errors} withName={askName} />
             </>
           ) : askName ? (
             <TextField
@@ -246,8 +187,8 @@ export function JoinPage() {
               hint={t("join.nameHint")}
               autoComplete="name"
               maxLength={80}
-              value={name}
-              onValueChange={setName}
+              value={account.name}
+              onValueChange={(name) => setAccount((previous) => ({ ...previous, name }))}
               error={errors.display_name}
               aria-required="true"
             />

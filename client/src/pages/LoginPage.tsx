@@ -1,69 +1,44 @@
 // /login — log in, or create an account; then go back where the user came from.
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import * as api from "../api/client";
-import { ErrorAlert, EMAIL_PATTERN, TextField, focusFirstInvalid } from "../components/forms";
+import { AccountFields, EMPTY_ACCOUNT, accountErrors, emailError, type AccountField } from "../components/AccountFields";
+import { ErrorAlert, TextField } from "../components/forms";
 import { safeNext } from "../components/Layout";
+import { fieldErrorsFrom, useApiForm } from "../components/useApiForm";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { useSession } from "../session/SessionContext";
-
-type Errors = Partial<Record<"email" | "password" | "display_name", string>>;
-
-/** Map server validation details onto our field names. */
-function fieldErrorsFrom(error: unknown, fields: readonly string[], fallback: string): Errors {
-  const errors: Errors = {};
-  if (api.isApiError(error, "validation_error")) {
-    for (const detail of error.details) {
-      const field = detail.field.split(".").pop() ?? detail.field;
-      if (fields.includes(field)) errors[field as keyof Errors] = fallback;
-    }
-  }
-  return errors;
-}
 
 function LoginForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const { setSession } = useSession();
   const headingId = useId();
-  const formRef = useRef<HTMLFormElement>(null);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { formRef, errors, formError, busy, submit } = useApiForm<"email" | "password">();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    const next: Errors = {};
-    if (!email.trim()) next.email = t("validation.required");
-    else if (!EMAIL_PATTERN.test(email.trim())) next.email = t("validation.email");
-    if (!password) next.password = t("validation.required");
-    setErrors(next);
-    if (Object.keys(next).length) {
-      setFormError(t("common.formHasErrors"));
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    setBusy(true);
-    setFormError(null);
-    try {
-      const session = await api.login(email.trim(), password);
-      setSession(session);
-      onDone();
-    } catch (error) {
-      setErrors(fieldErrorsFrom(error, ["email", "password"], t("validation.serverRejected")));
-      setFormError(api.errorMessage(error));
-      setBusy(false);
-    }
-  };
+  const onSubmit = (event: FormEvent) =>
+    submit(event, {
+      validate: () => {
+        const next: typeof errors = {};
+        const wrongEmail = emailError(email, t);
+        if (wrongEmail) next.email = wrongEmail;
+        if (!password) next.password = t("validation.required");
+        return next;
+      },
+      send: async () => {
+        setSession(await api.login(email.trim(), password));
+        onDone();
+      },
+      onRefused: (error) => fieldErrorsFrom(error, ["email", "password"], t("validation.serverRejected")),
+    });
 
   return (
     <section className="card auth-card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t("login.loginHeading")}</h2>
-      <form ref={formRef} aria-labelledby={headingId} onSubmit={submit} noValidate>
+      <form ref={formRef} aria-labelledby={headingId} onSubmit={onSubmit} noValidate>
         <ErrorAlert message={formError} />
         <TextField
           id="login-email"
@@ -98,84 +73,31 @@ function SignupForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const { setSession } = useSession();
   const headingId = useId();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [account, setAccount] = useState(EMPTY_ACCOUNT);
+  const { formRef, errors, formError, busy, submit } = useApiForm<AccountField>();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    const next: Errors = {};
-    if (!name.trim()) next.display_name = t("validation.required");
-    if (!email.trim()) next.email = t("validation.required");
-    else if (!EMAIL_PATTERN.test(email.trim())) next.email = t("validation.email");
-    if (password.length < 10) next.password = t("validation.passwordLength");
-    setErrors(next);
-    if (Object.keys(next).length) {
-      setFormError(t("common.formHasErrors"));
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    setBusy(true);
-    setFormError(null);
-    try {
-      const session = await api.signup(email.trim(), password, name.trim());
-      setSession(session);
-      onDone();
-    } catch (error) {
-      const fieldErrors = fieldErrorsFrom(error, ["email", "password", "display_name"], t("validation.serverRejected"));
-      if (api.isApiError(error, "email_taken")) fieldErrors.email = api.errorMessage(error);
-      if (api.isApiError(error, "password_too_short")) fieldErrors.password = api.errorMessage(error);
-      setErrors(fieldErrors);
-      setFormError(api.errorMessage(error));
-      setBusy(false);
-    }
-  };
+  const onSubmit = (event: FormEvent) =>
+    submit(event, {
+      validate: () => accountErrors(account, t, { withName: true }),
+      send: async () => {
+        setSession(await api.signup(account.email.trim(), account.password, account.name.trim()));
+        onDone();
+      },
+      onRefused: (error) => {
+        const fieldErrors = fieldErrorsFrom(error, ["email", "password", "display_name"], t("validation.serverRejected"));
+        if (api.isApiError(error, "email_taken")) fieldErrors.email = api.errorMessage(error);
+        if (api.isApiError(error, "password_too_short")) fieldErrors.password = api.errorMessage(error);
+        return fieldErrors;
+      },
+    });
 
   return (
     <section className="card auth-card" aria-labelledby={headingId}>
       <h2 id={headingId}>{t("login.signupHeading")}</h2>
       <p className="hint">{t("login.signupIntro")}</p>
-      <form ref={formRef} aria-labelledby={headingId} onSubmit={submit} noValidate>
+      <form ref={formRef} aria-labelledby={headingId} onSubmit={onSubmit} noValidate>
         <ErrorAlert message={formError} />
-        <TextField
-          id="signup-name"
-          label={t("login.displayName")}
-          hint={t("login.displayNameHint")}
-          autoComplete="name"
-          maxLength={80}
-          value={name}
-          onValueChange={setName}
-          error={errors.display_name}
-          aria-required="true"
-        />
-        <TextField
-          id="signup-email"
-          label={t("login.email")}
-          type="email"
-          autoComplete="email"
-          inputMode="email"
-          value={email}
-          onValueChange={setEmail}
-          error={errors.email}
-          aria-required="true"
-        />
-        <TextField
-          id="signup-password"
-          label={t("login.password")}
-          hint={t("login.passwordHint")}
-          type="password"
-          autoComplete="new-password"
-          minLength={10}
-          value={password}
-          onValueChange={setPassword}
-          error={errors.password}
-          aria-required="true"
-        />
+        <AccountFields idPrefix="signup" account={account} setAccount={setAccount} errors={errors} withName nameHint={t("login.displayNameHint")} />
         <button type="submit" className="button" aria-disabled={busy || undefined}>
           {t("login.submitSignup")}
         </button>

@@ -6,10 +6,11 @@ import { Link, useParams } from "react-router";
 import * as api from "../api/client";
 import { INVITABLE_ROLES, ROLES, type Dossier, type Invitation, type InvitableRole, type Member, type Role } from "../api/types";
 import { copyText } from "../components/copy";
-import { ErrorAlert, EMAIL_PATTERN, SelectField, StatusMessage, TextField, focusFirstInvalid } from "../components/forms";
+import { ErrorAlert, EMAIL_PATTERN, SelectField, StatusMessage, TextField } from "../components/forms";
 import { Loading } from "../components/Layout";
 import { ConfirmDialog } from "../components/Modal";
 import { QrDialog } from "../components/QrDialog";
+import { fieldErrorsFrom, useApiForm } from "../components/useApiForm";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { useDossier } from "../components/useDossier";
 import { useLocale } from "../i18n/format";
@@ -181,58 +182,40 @@ function MemberItem({
 
 function InvitationForm({ dossierId, onCreated }: { dossierId: number; onCreated: (invitation: Invitation) => void }) {
   const { t } = useLocale();
-  const formRef = useRef<HTMLFormElement>(null);
   const [role, setRole] = useState<InvitableRole>("beneficiary");
   const [days, setDays] = useState("14");
   const [label, setLabel] = useState("");
   const [email, setEmail] = useState("");
-  const [errors, setErrors] = useState<Partial<Record<"role" | "days" | "label" | "email", string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { formRef, errors, formError, busy, submit } = useApiForm<"role" | "expires_in_days" | "label" | "email">();
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (busy) return;
-    const next: typeof errors = {};
-    const dayCount = Number(days);
-    if (!Number.isInteger(dayCount) || dayCount < 1 || dayCount > 90) next.days = t("validation.days");
-    if (email.trim() && !EMAIL_PATTERN.test(email.trim())) next.email = t("validation.email");
-    setErrors(next);
-    if (Object.keys(next).length) {
-      setFormError(t("common.formHasErrors"));
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    setBusy(true);
-    setFormError(null);
-    try {
-      const invitation = await api.createInvitation(dossierId, {
-        role,
-        expires_in_days: dayCount,
-        ...(label.trim() ? { label: label.trim() } : {}),
-        ...(email.trim() ? { email: email.trim() } : {}),
-      });
-      setLabel("");
-      setEmail("");
-      onCreated(invitation);
-    } catch (reason) {
-      const fieldErrors: typeof errors = {};
-      if (api.isApiError(reason, "validation_error")) {
-        for (const detail of reason.details) {
-          const field = detail.field.split(".").pop();
-          if (field === "expires_in_days") fieldErrors.days = t("validation.days");
-          else if (field === "role" || field === "label" || field === "email") fieldErrors[field] = t("validation.serverRejected");
-        }
-      }
-      setErrors(fieldErrors);
-      setFormError(api.errorMessage(reason));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const onSubmit = (event: FormEvent) =>
+    submit(event, {
+      validate: () => {
+        const next: typeof errors = {};
+        const dayCount = Number(days);
+        if (!Number.isInteger(dayCount) || dayCount < 1 || dayCount > 90) next.expires_in_days = t("validation.days");
+        if (email.trim() && !EMAIL_PATTERN.test(email.trim())) next.email = t("validation.email");
+        return next;
+      },
+      send: async () => {
+        const invitation = await api.createInvitation(dossierId, {
+          role,
+          expires_in_days: Number(days),
+          ...(label.trim() ? { label: label.trim() } : {}),
+          ...(email.trim() ? { email: email.trim() } : {}),
+        });
+        setLabel("");
+        setEmail("");
+        onCreated(invitation);
+      },
+      onRefused: (error) => ({
+        ...fieldErrorsFrom(error, ["role", "label", "email"], t("validation.serverRejected")),
+        ...fieldErrorsFrom(error, ["expires_in_days"], t("validation.days")),
+      }),
+    });
 
   return (
-    <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="invite-heading" className="invite-form">
+    <form ref={formRef} onSubmit={onSubmit} noValidate aria-labelledby="invite-heading" className="invite-form">
       <ErrorAlert message={formError} />
       <div className="form-grid">
         <SelectField
@@ -254,7 +237,7 @@ function InvitationForm({ dossierId, onCreated }: { dossierId: number; onCreated
           step={1}
           value={days}
           onValueChange={setDays}
-          error={errors.days}
+          error={errors.expires_in_days}
         />
         <TextField
           id="invite-label"

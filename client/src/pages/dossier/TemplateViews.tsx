@@ -1,7 +1,7 @@
 // Read-only views of the form templates: the Annexe B questions of each action
 // (behind a keyboard-usable action picker) and the storyboard séquences.
 
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
 import * as api from "../../api/client";
 import type { Action, FormTemplate, Question, Role, TemplateRef } from "../../api/types";
@@ -52,8 +52,11 @@ function AnswerPlaceholder() {
   );
 }
 
-/** The funder's wording and the easy one, in the order that suits the reader's role. */
-function Wordings({ wording, easy, easyFirst }: { wording: string; easy: string; easyFirst: boolean }) {
+/**
+ * The funder's wording and the easy one, in the order that suits the reader's
+ * role: the one read first is shown, the other behind a "see" toggle.
+ */
+function Wordings({ funder, easy, easyFirst }: { funder: ReactNode; easy: string; easyFirst: boolean }) {
   const { t } = useLocale();
   if (easyFirst) {
     return (
@@ -61,21 +64,13 @@ function Wordings({ wording, easy, easyFirst }: { wording: string; easy: string;
         <div className="wording wording--easy">
           <Paragraphs text={easy} />
         </div>
-        <Reveal label={t("dossier.showFunderWording")}>
-          <div className="wording wording--funder">
-            <p className="wording__label">{t("dossier.funderWording")}</p>
-            <Paragraphs text={wording} />
-          </div>
-        </Reveal>
+        <Reveal label={t("dossier.showFunderWording")}>{funder}</Reveal>
       </>
     );
   }
   return (
     <>
-      <div className="wording wording--funder">
-        <p className="wording__label">{t("dossier.funderWording")}</p>
-        <Paragraphs text={wording} />
-      </div>
+      {funder}
       <Reveal label={t("dossier.showEasyWording")}>
         <div className="wording wording--easy">
           <p className="wording__label">{t("dossier.easyWording")}</p>
@@ -83,6 +78,41 @@ function Wordings({ wording, easy, easyFirst }: { wording: string; easy: string;
         </div>
       </Reveal>
     </>
+  );
+}
+
+/** The funder's wording of an Annexe B question. */
+function FunderWording({ wording }: { wording: string }) {
+  const { t } = useLocale();
+  return (
+    <div className="wording wording--funder">
+      <p className="wording__label">{t("dossier.funderWording")}</p>
+      <Paragraphs text={wording} />
+    </div>
+  );
+}
+
+/** Which sections are collapsed (none at first): toggle one, or all at once. */
+function useCollapsedSections(sections: readonly { key: string }[]) {
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const allCollapsed = collapsed.size === sections.length;
+  const toggle = (key: string) =>
+    setCollapsed((previous) => {
+      const next = new Set(previous);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  const toggleAll = () => setCollapsed(allCollapsed ? new Set() : new Set(sections.map((s) => s.key)));
+  return { isOpen: (key: string) => !collapsed.has(key), toggle, allCollapsed, toggleAll };
+}
+
+function ToggleAllButton({ allCollapsed, onClick }: { allCollapsed: boolean; onClick: () => void }) {
+  const { t } = useLocale();
+  return (
+    <button type="button" className="button button--small button--secondary" onClick={onClick}>
+      {allCollapsed ? t("dossier.expandAll") : t("dossier.collapseAll")}
+    </button>
   );
 }
 
@@ -107,7 +137,7 @@ function AnnexeQuestion({ question, level, easyFirst }: { question: Question; le
         {text(question.label)}
       </Heading>
       <QuestionMeta question={question} />
-      <Wordings wording={text(question.wording)} easy={text(question.easy)} easyFirst={easyFirst} />
+      <Wordings funder={<FunderWording wording={text(question.wording)} />} easy={text(question.easy)} easyFirst={easyFirst} />
       <AnswerPlaceholder />
     </article>
   );
@@ -115,28 +145,14 @@ function AnnexeQuestion({ question, level, easyFirst }: { question: Question; le
 
 function ActionPanel({ template, action, easyFirst }: { template: FormTemplate; action: Action; easyFirst: boolean }) {
   const { t, text } = useLocale();
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const allCollapsed = collapsed.size === template.sections.length;
+  const { isOpen, toggle, allCollapsed, toggleAll } = useCollapsedSections(template.sections);
   const titleHeadingId = useId();
-  const toggle = (key: string) =>
-    setCollapsed((previous) => {
-      const next = new Set(previous);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
 
   return (
     <>
       <div className="panel-header">
         <h3>{t("dossier.actionPanelHeading", { position: action.position, title: action.title })}</h3>
-        <button
-          type="button"
-          className="button button--small button--secondary"
-          onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(template.sections.map((s) => s.key)))}
-        >
-          {allCollapsed ? t("dossier.expandAll") : t("dossier.collapseAll")}
-        </button>
+        <ToggleAllButton allCollapsed={allCollapsed} onClick={toggleAll} />
       </div>
       {template.title_field ? (
         <article className="question question--title" aria-labelledby={titleHeadingId}>
@@ -144,7 +160,7 @@ function ActionPanel({ template, action, easyFirst }: { template: FormTemplate; 
             {text(template.title_field.label)}
           </h4>
           <p className="title-value">{t("dossier.titleFieldValue", { title: action.title })}</p>
-          <Wordings wording={text(template.title_field.wording)} easy={text(template.title_field.easy)} easyFirst={easyFirst} />
+          <Wordings funder={<FunderWording wording={text(template.title_field.wording)} />} easy={text(template.title_field.easy)} easyFirst={easyFirst} />
         </article>
       ) : null}
       {template.sections.map((section) => (
@@ -152,7 +168,7 @@ function ActionPanel({ template, action, easyFirst }: { template: FormTemplate; 
           key={section.key}
           level={4}
           title={text(section.title)}
-          open={!collapsed.has(section.key)}
+          open={isOpen(section.key)}
           onToggle={() => toggle(section.key)}
           className="form-section"
         >
@@ -309,7 +325,6 @@ function GuidingQuestions({ wording, labelled = true }: { wording: string; label
 
 function SequenceQuestion({ question, level, showLabel, easyFirst }: { question: Question; level: HeadingLevel; showLabel: boolean; easyFirst: boolean }) {
   const { t, text } = useLocale();
-  const easy = text(question.easy);
   return (
     <div className="sequence__question">
       {showLabel ? (
@@ -318,26 +333,7 @@ function SequenceQuestion({ question, level, showLabel, easyFirst }: { question:
         </Heading>
       ) : null}
       <QuestionMeta question={question} />
-      {easyFirst ? (
-        <>
-          <div className="wording wording--easy">
-            <Paragraphs text={easy} />
-          </div>
-          <Reveal label={t("dossier.showFunderWording")}>
-            <GuidingQuestions wording={text(question.wording)} />
-          </Reveal>
-        </>
-      ) : (
-        <>
-          <GuidingQuestions wording={text(question.wording)} />
-          <Reveal label={t("dossier.showEasyWording")}>
-            <div className="wording wording--easy">
-              <p className="wording__label">{t("dossier.easyWording")}</p>
-              <Paragraphs text={easy} />
-            </div>
-          </Reveal>
-        </>
-      )}
+      <Wordings funder={<GuidingQuestions wording={text(question.wording)} />} easy={text(question.easy)} easyFirst={easyFirst} />
       {question.markers.length ? (
         <div className="sequence__block markers">
           <p className="wording__label">{t("dossier.markers")}</p>
@@ -356,29 +352,15 @@ function SequenceQuestion({ question, level, showLabel, easyFirst }: { question:
 export function Storyboard({ templateRef, role }: { templateRef: TemplateRef; role: Role }) {
   const { t, text } = useLocale();
   const { template, error, retry } = useTemplate(templateRef);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const { isOpen, toggle, allCollapsed, toggleAll } = useCollapsedSections(template?.sections ?? []);
   if (error) return <TemplateError error={error} retry={retry} />;
   if (!template) return <p aria-busy="true">{t("app.loading")}</p>;
   const easyFirst = role === "beneficiary";
-  const allCollapsed = collapsed.size === template.sections.length;
-  const toggle = (key: string) =>
-    setCollapsed((previous) => {
-      const next = new Set(previous);
-      if (next.has(key)) next.delete(key);
-      else next.add(key);
-      return next;
-    });
   return (
     <>
       <div className="panel-header">
         <p className="template-subtitle">{template.subtitle ? text(template.subtitle) : text(template.title)}</p>
-        <button
-          type="button"
-          className="button button--small button--secondary"
-          onClick={() => setCollapsed(allCollapsed ? new Set() : new Set(template.sections.map((s) => s.key)))}
-        >
-          {allCollapsed ? t("dossier.expandAll") : t("dossier.collapseAll")}
-        </button>
+        <ToggleAllButton allCollapsed={allCollapsed} onClick={toggleAll} />
       </div>
       {template.intro.map((paragraph, index) => (
         <Paragraphs key={index} text={text(paragraph)} />
@@ -389,7 +371,7 @@ export function Storyboard({ templateRef, role }: { templateRef: TemplateRef; ro
           key={section.key}
           level={3}
           title={text(section.title)}
-          open={!collapsed.has(section.key)}
+          open={isOpen(section.key)}
           onToggle={() => toggle(section.key)}
           className="sequence"
         >

@@ -20,7 +20,9 @@ from server.services.forms import (
     parse_template,
 )
 
-SEEDS = Path(__file__).parents[3] / "shared" / "seeds"
+# The funder's documents the templates are taken from, kept beside the templates.
+SEEDS = Path(__file__).parents[2] / "server" / "forms" / "sources"
+SHARED_SEEDS = Path(__file__).parents[3] / "shared" / "seeds"
 ANNEXE_SEED = SEEDS / "000_893ecc626cf8c211.txt"
 STORYBOARD_SEED = SEEDS / "001_e757e938d1e8a059.txt"
 
@@ -525,3 +527,11 @@ def test_loose_values_are_refused(tmp_path: Path, line: str, problem: str) -> No
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(TemplateError, match=rf"loose\.yaml: {problem}"):
         parse_template(path)
+
+
+def test_the_kept_sources_are_the_shared_seeds() -> None:
+    from tests.conftest import require_service
+
+    require_service(SHARED_SEEDS.is_dir(), f"the shared seeds at {SHARED_SEEDS}")
+    for kept in SEEDS.glob("*.txt"):
+        assert kept.read_bytes() == (SHARED_SEEDS / kept.name).read_bytes()

@@ -35,13 +35,14 @@ def _refuse(ref: DocumentRef | None, exc: DomainError) -> None:
         emit("y-error", {"dossier_id": ref.dossier_id, "document": ref.name, **_error(exc)})
 
 
-def _document(dossier_id: object, name: object, capability: Capability) -> DocumentRef:
+def _document(dossier_id: object, name: object) -> tuple[DocumentRef, Membership]:
+    """The document a join names, with the member's membership (policy: read)."""
     if not current_user.is_authenticated:
         raise NotAuthenticated("Log in first.")
     if not isinstance(dossier_id, int) or isinstance(dossier_id, bool):
         raise DomainError("dossier_id must be an integer.", code="invalid_message")
-    authorize(current_user, dossier_id, capability)
-    return documents.resolve(dossier_id, name)
+    membership = authorize(current_user, dossier_id, Capability.READ)
+    return documents.resolve(dossier_id, name), membership
 
 
 def _joined(dossier_id: object, name: object) -> DocumentRef:
@@ -63,10 +64,9 @@ def _args(data: object) -> tuple[object, object]:
 
 def join(data: object = None) -> Ack:
     try:
-        ref = _document(*_args(data), Capability.READ)
+        ref, membership = _document(*_args(data))
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
-    membership = authorize(current_user, ref.dossier_id, Capability.READ)
     join_room(ref.room)
     _connections.setdefault(request.sid, {}).setdefault(ref, {})
     emit("y", (ref.dossier_id, ref.name, documents.sync_step1(ref)))

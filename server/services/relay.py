@@ -81,17 +81,24 @@ class Relay:
         with self.app.app_context():
             while True:
                 try:
-                    batch = [self._queue.get(timeout=self.idle_seconds)]
-                except queue.Empty:
-                    self._compact(minimum=1)
-                    continue
-                while len(batch) < self.batch_max:
-                    try:
-                        batch.append(self._queue.get_nowait())
-                    except queue.Empty:
-                        break
-                self._commit(batch)
-                self._compact(minimum=self.compact_after)
+                    self._step()
+                except Exception:  # the writer must outlive any single failure
+                    db.session.rollback()
+                    log.exception("relay writer step failed")
+
+    def _step(self) -> None:
+        try:
+            batch = [self._queue.get(timeout=self.idle_seconds)]
+        except queue.Empty:
+            self._compact(minimum=1)
+            return
+        while len(batch) < self.batch_max:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        self._commit(batch)
+        self._compact(minimum=self.compact_after)
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:
@@ -110,14 +117,15 @@ class Relay:
             by_document[pending.ref].append(pending.data)
             self._grown[pending.ref] += 1
         for ref, updates in by_document.items():
-            self._broadcast(ref, documents.update_message(documents.merge(updates)))
+            self._broadcast(ref, updates)
         for pending in batch:
             pending.done.set()
 
-    def _broadcast(self, ref: DocumentRef, message: bytes) -> None:
+    def _broadcast(self, ref: DocumentRef, updates: list[bytes]) -> None:
+        """One merged message per document; a delivery problem must not undo a commit."""
         try:
-            self.broadcast(ref, message)
-        except Exception:  # a delivery problem must not undo a commit
+            self.broadcast(ref, documents.update_message(documents.merge(updates)))
+        except Exception:
             log.exception("broadcast to %s failed", ref.room)
 
     def _compact(self, minimum: int) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from spectree import Response
 
-from ..extensions import spec
+from ..extensions import socketio, spec
 from ..models import Action, Dossier, Membership
-from ..services import actions, dossiers
+from ..services import actions, documents, dossiers
 from ..services.policy import Capability, capabilities
 from . import bp
 from .access import require_member, require_user
@@ -88,6 +88,11 @@ def get_dossier(dossier_id: int) -> DossierOut:
 def update_dossier(dossier_id: int, json: DossierPatch) -> DossierOut:
     membership = require_member(dossier_id, Capability.MANAGE_DOSSIER)
     dossier = dossiers.update_dossier(dossier_id, **json.model_dump(exclude_none=True))
+    socketio.emit(
+        "dossier",
+        {"id": dossier.id, "state": dossier.state, "beneficiaries_may_edit": dossier.beneficiaries_may_edit},
+        to=documents.dossier_room(dossier.id),
+    )
     return dossier_out(dossier, membership)
 
 

@@ -68,6 +68,7 @@ def join(data: object = None) -> Ack:
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
     join_room(ref.room)
+    join_room(documents.dossier_room(ref.dossier_id))
     _connections.setdefault(request.sid, {}).setdefault(ref, {})
     emit("y", (ref.dossier_id, ref.name, documents.sync_step1(ref)))
     return {

@@ -47,6 +47,11 @@ class DocumentRef:
         return int(match.group(1)) if match else None
 
 
+def dossier_room(dossier_id: int) -> str:
+    """Every connection with a document of the dossier open is in this room."""
+    return f"dossier:{dossier_id}"
+
+
 def action_document(action_id: int) -> str:
     return f"action-{action_id}"
 

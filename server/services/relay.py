@@ -62,8 +62,13 @@ class Relay:
         self._grown: Counter[DocumentRef] = Counter()
 
     def submit(self, ref: DocumentRef, author_id: int, data: bytes, timeout: float = 30.0) -> None:
-        """Store one update durably; returns after its commit, raises if it could not be stored."""
+        """Store one update durably; returns after its commit, raises if it could not be stored.
+
+        The caller's session is closed first: a handler waiting for the group
+        commit must not hold a pooled database connection meanwhile.
+        """
         self._ensure_started()
+        db.session.close()
         pending = _Pending(ref, author_id, data)
         self._queue.put(pending)
         if not pending.done.wait(timeout):

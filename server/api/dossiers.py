@@ -6,7 +6,8 @@ from spectree import Response
 
 from ..extensions import socketio, spec
 from ..models import Action, Dossier, Membership
-from ..services import actions, documents, dossiers
+from ..events import documents as live
+from ..services import actions, dossiers
 from ..services.policy import Capability, capabilities
 from . import bp
 from .access import require_member, require_user
@@ -88,10 +89,8 @@ def get_dossier(dossier_id: int) -> DossierOut:
 def update_dossier(dossier_id: int, json: DossierPatch) -> DossierOut:
     membership = require_member(dossier_id, Capability.MANAGE_DOSSIER)
     dossier = dossiers.update_dossier(dossier_id, **json.model_dump(exclude_none=True))
-    socketio.emit(
-        "dossier",
-        {"id": dossier.id, "state": dossier.state, "beneficiaries_may_edit": dossier.beneficiaries_may_edit},
-        to=documents.dossier_room(dossier.id),
+    live.dossier_changed(
+        socketio, dossier.id, {"state": dossier.state, "beneficiaries_may_edit": dossier.beneficiaries_may_edit}
     )
     return dossier_out(dossier, membership)
 

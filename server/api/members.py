@@ -5,7 +5,8 @@ from __future__ import annotations
 from spectree import Response
 
 from ..models import Invitation, Membership, Role
-from ..extensions import spec
+from ..events import documents as live
+from ..extensions import socketio, spec
 from ..services import invitations, members
 from ..services.policy import Capability
 from . import bp
@@ -59,7 +60,9 @@ def list_members(dossier_id: int) -> MemberList:
 @spec.validate(json=RoleIn, resp=Response(HTTP_200=MemberOut, **CHANGE_ERRORS), tags=["members"])
 def change_role(dossier_id: int, member_id: int, json: RoleIn) -> MemberOut:
     viewer = require_member(dossier_id, Capability.MANAGE_MEMBERS)
-    return member_out(members.change_role(dossier_id, member_id, Role(json.role)), viewer)
+    changed = member_out(members.change_role(dossier_id, member_id, Role(json.role)), viewer)
+    live.dossier_changed(socketio, dossier_id, {"members": True})
+    return changed
 
 
 @bp.delete("/dossiers/<int:dossier_id>/members/<int:member_id>")
@@ -67,6 +70,7 @@ def change_role(dossier_id: int, member_id: int, json: RoleIn) -> MemberOut:
 def remove_member(dossier_id: int, member_id: int) -> tuple[str, int]:
     require_member(dossier_id, Capability.MANAGE_MEMBERS)
     members.remove_member(dossier_id, member_id)
+    live.dossier_changed(socketio, dossier_id, {"members": True})
     return "", 204
 
 

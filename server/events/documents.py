@@ -2,18 +2,25 @@
 
 Thin: parse the arguments, authorise through the policy module, call the
 document services and the relay, shape the acknowledgement.
+
+Each joined document keeps the member's access as the policy last answered
+it. Every message is checked against it, and it is asked again of the policy
+when older than ``ACCESS_TTL`` seconds (and at once in this process when the
+lead changes the dossier's settings): a role change or removal takes effect
+within that time, without a database round trip per keystroke.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
-from ..models import Membership
 from ..services import awareness, documents
 from ..services.documents import AWARENESS, STEP1, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated
@@ -21,9 +28,21 @@ from ..services.policy import Capability, authorize
 from ..services.relay import Relay
 
 Ack = dict[str, Any]
+ACCESS_TTL = 1.0
 
-# sid -> joined documents -> awareness client id -> last clock seen from this connection
-_connections: dict[str, dict[DocumentRef, dict[int, int]]] = {}
+
+@dataclass
+class Joined:
+    """One document joined by one connection."""
+
+    user_id: int
+    may_edit: bool
+    checked_at: float
+    clocks: dict[int, int] = field(default_factory=dict)  # awareness client id -> last clock
+
+
+# sid -> joined documents
+_connections: dict[str, dict[DocumentRef, Joined]] = {}
 
 
 def _error(exc: DomainError) -> Ack:
@@ -35,21 +54,36 @@ def _refuse(ref: DocumentRef | None, exc: DomainError) -> None:
         emit("y-error", {"dossier_id": ref.dossier_id, "document": ref.name, **_error(exc)})
 
 
-def _document(dossier_id: object, name: object) -> tuple[DocumentRef, Membership]:
-    """The document a join names, with the member's membership (policy: read)."""
+def _check_access(dossier_id: int) -> tuple[int, bool]:
+    """Ask the policy: the member's user id and whether they may edit now (NotFound if not a member)."""
     if not current_user.is_authenticated:
         raise NotAuthenticated("Log in first.")
-    if not isinstance(dossier_id, int) or isinstance(dossier_id, bool):
-        raise DomainError("dossier_id must be an integer.", code="invalid_message")
     membership = authorize(current_user, dossier_id, Capability.READ)
-    return documents.resolve(dossier_id, name), membership
+    return membership.user_id, documents.may_edit(membership)
 
 
-def _joined(dossier_id: object, name: object) -> DocumentRef:
-    for ref in _connections.get(request.sid, {}):
+def _joined(dossier_id: object, name: object) -> tuple[DocumentRef, Joined]:
+    for ref, joined in _connections.get(request.sid, {}).items():
         if ref.dossier_id == dossier_id and ref.name == name:
-            return ref
+            if time.monotonic() - joined.checked_at > ACCESS_TTL:
+                joined.user_id, joined.may_edit = _check_access(ref.dossier_id)
+                joined.checked_at = time.monotonic()
+            return ref, joined
     raise DomainError("Join the document first.", code="not_joined")
+
+
+def expire_access(dossier_id: int) -> None:
+    """Make this process ask the policy again for every connection to the dossier."""
+    for joined_documents in _connections.values():
+        for ref, joined in joined_documents.items():
+            if ref.dossier_id == dossier_id:
+                joined.checked_at = float("-inf")
+
+
+def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any]) -> None:
+    """Tell the dossier's connected editors that its settings or members changed."""
+    expire_access(dossier_id)
+    socketio.emit("dossier", {"id": dossier_id, **settings}, to=documents.dossier_room(dossier_id))
 
 
 def _relay() -> Relay:
@@ -64,23 +98,25 @@ def _args(data: object) -> tuple[object, object]:
 
 def join(data: object = None) -> Ack:
     try:
-        ref, membership = _document(*_args(data))
+        dossier_id, name = _args(data)
+        if not isinstance(dossier_id, int) or isinstance(dossier_id, bool):
+            raise DomainError("dossier_id must be an integer.", code="invalid_message")
+        user_id, may_edit = _check_access(dossier_id)
+        ref = documents.resolve(dossier_id, name)
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
     join_room(ref.room)
     join_room(documents.dossier_room(ref.dossier_id))
-    _connections.setdefault(request.sid, {}).setdefault(ref, {})
+    joined = _connections.setdefault(request.sid, {})
+    previous = joined.get(ref)
+    joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {})
     emit("y", (ref.dossier_id, ref.name, documents.sync_step1(ref)))
-    return {
-        "ok": True,
-        "read_only": not documents.may_edit(membership),
-        "max_update_bytes": current_app.config["MAX_UPDATE_BYTES"],
-    }
+    return {"ok": True, "read_only": not may_edit, "max_update_bytes": current_app.config["MAX_UPDATE_BYTES"]}
 
 
 def leave(data: object = None) -> Ack:
     try:
-        ref = _joined(*_args(data))
+        ref, _ = _joined(*_args(data))
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
     _forget(request.sid, ref)
@@ -95,9 +131,9 @@ def disconnect(*_: object) -> None:
 
 
 def _forget(sid: str, ref: DocumentRef) -> None:
-    clocks = _connections.get(sid, {}).pop(ref, {})
-    if clocks:
-        emit("y", (ref.dossier_id, ref.name, awareness.removal(clocks)), to=ref.room, skip_sid=sid)
+    joined = _connections.get(sid, {}).pop(ref, None)
+    if joined is not None and joined.clocks:
+        emit("y", (ref.dossier_id, ref.name, awareness.removal(joined.clocks)), to=ref.room, skip_sid=sid)
 
 
 def y(dossier_id: object = None, name: object = None, raw: object = None, *extra: object) -> Ack:
@@ -105,33 +141,32 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
     try:
         if extra:
             raise DomainError("Expected (dossier_id, document, message).", code="invalid_message")
-        ref = _joined(dossier_id, name)
-        membership = authorize(current_user, ref.dossier_id, Capability.READ)
+        ref, joined = _joined(dossier_id, name)
         message = documents.parse_message(raw)
         if message.kind == AWARENESS:
-            return _relay_awareness(ref, message, bytes(raw))  # type: ignore[arg-type]
+            return _relay_awareness(ref, joined, message, bytes(raw))  # type: ignore[arg-type]
         if message.sub == STEP1:
             emit("y", (ref.dossier_id, ref.name, documents.sync_step2(ref, message.payload)))
             return {"ok": True}
-        return _store(ref, membership, message)
+        return _store(ref, joined, message)
     except DomainError as exc:
         _refuse(ref, exc)
         return {"saved": False, "error": _error(exc)}
 
 
-def _relay_awareness(ref: DocumentRef, message: Message, raw: bytes) -> Ack:
-    _connections[request.sid][ref].update(awareness.client_clocks(message.payload))
+def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: bytes) -> Ack:
+    joined.clocks.update(awareness.client_clocks(message.payload))
     emit("y", (ref.dossier_id, ref.name, raw), to=ref.room, skip_sid=request.sid)
     return {"ok": True}
 
 
-def _store(ref: DocumentRef, membership: Membership, message: Message) -> Ack:
+def _store(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
     if documents.is_empty_update(message.payload):
         return {"saved": True}
-    if not documents.may_edit(membership):
+    if not joined.may_edit:
         raise DomainError("You can read this document but not change it.", code="read_only")
     documents.check_update(message.payload, current_app.config["MAX_UPDATE_BYTES"])
-    _relay().submit(ref, membership.user_id, message.payload)
+    _relay().submit(ref, joined.user_id, message.payload)
     return {"saved": True}
 
 

@@ -1,12 +1,16 @@
+import { lazy, Suspense } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
-import { Layout, RequireAuth } from "./components/Layout";
-import { DossierPage } from "./pages/dossier/DossierPage";
+import { Layout, Loading, RequireAuth } from "./components/Layout";
 import { DossiersPage } from "./pages/DossiersPage";
 import { JoinPage } from "./pages/JoinPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MembersPage } from "./pages/MembersPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { SessionProvider } from "./session/SessionContext";
+
+// The dossier page carries the live editor (TipTap, Yjs, Socket.IO): loaded
+// only when a dossier is opened, so the join and login screens stay light.
+const DossierPage = lazy(() => import("./pages/dossier/DossierPage").then((module) => ({ default: module.DossierPage })));
 
 export function App() {
   return (
@@ -28,7 +32,9 @@ export function App() {
               path="/dossiers/:id"
               element={
                 <RequireAuth>
-                  <DossierPage />
+                  <Suspense fallback={<Loading />}>
+                    <DossierPage />
+                  </Suspense>
                 </RequireAuth>
               }
             />

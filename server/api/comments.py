@@ -30,6 +30,7 @@ def thread_out(thread: CommentThread, roles: dict[int, str]) -> ThreadOut:
     )
     return ThreadOut(
         id=thread.id,
+        dossier_id=thread.dossier_id,
         document=thread.document,
         question=thread.question,
         anchor=anchor,

@@ -275,6 +275,7 @@ class AnchorOut(BaseModel):
 
 class ThreadOut(BaseModel):
     id: int
+    dossier_id: int
     document: str
     question: str
     anchor: AnchorOut | None

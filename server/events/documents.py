@@ -105,8 +105,11 @@ def join(data: object = None) -> Ack:
         ref = documents.resolve(dossier_id, name)
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
-    join_room(ref.room)
-    join_room(documents.dossier_room(ref.dossier_id))
+    try:
+        join_room(ref.room)
+        join_room(documents.dossier_room(ref.dossier_id))
+    except ValueError:  # the client left while its join was being handled
+        return {"ok": False, "error": {"code": "not_connected", "message": "The connection is closed."}}
     joined = _connections.setdefault(request.sid, {})
     previous = joined.get(ref)
     joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {})

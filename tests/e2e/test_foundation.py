@@ -70,7 +70,7 @@ def test_lead_invites_a_beneficiary_who_joins_and_reads_the_annexe_b(new_context
     questions = beneficiary.get_by_role("article")
     expect(questions.filter(has_text="Objectifs").first).to_be_visible()
     expect(beneficiary.get_by_role("button", name="Voir la formulation du financeur").first).to_be_visible()
-    expect(beneficiary.get_by_text("La rédaction en direct arrive bientôt").first).to_be_visible()
+    expect(beneficiary.get_by_role("textbox", name="Objectifs", exact=True)).to_be_editable()
     beneficiary.get_by_role("button", name="Voir la formulation du financeur").first.click()
     expect(beneficiary.get_by_text("A quels besoins (sociaux ou sociétaux)", exact=False).first).to_be_attached()
     expect(beneficiary.get_by_text("Gouvernance partagée").first).to_be_attached()

@@ -19,8 +19,11 @@ import type {
   InvitationPreview,
   InvitableRole,
   Member,
+  NewThread,
+  RenderedAnswer,
   Role,
   Session,
+  Thread,
 } from "./types";
 
 export class ApiError extends Error {
@@ -302,4 +305,38 @@ export async function acceptInvitation(
 /** Absolute URL of a join link, for copying and QR codes. */
 export function absoluteUrl(path: string): string {
   return new URL(path, window.location.origin).toString();
+}
+
+// --- Live documents: comments and rendered answers ---------------------------
+
+export async function listThreads(dossierId: number, document: string): Promise<Thread[]> {
+  const reply = await request<{ threads: Thread[] }>(
+    "GET",
+    `/api/dossiers/${dossierId}/documents/${enc(document)}/comments`,
+  );
+  return reply.threads;
+}
+
+export function openThread(dossierId: number, document: string, thread: NewThread): Promise<Thread> {
+  return request<Thread>("POST", `/api/dossiers/${dossierId}/documents/${enc(document)}/comments`, thread);
+}
+
+export function replyToThread(dossierId: number, threadId: number, body: string): Promise<Thread> {
+  return request<Thread>("POST", `/api/dossiers/${dossierId}/comments/${threadId}/replies`, { body });
+}
+
+export function resolveThread(dossierId: number, threadId: number): Promise<Thread> {
+  return request<Thread>("POST", `/api/dossiers/${dossierId}/comments/${threadId}/resolve`);
+}
+
+export function reopenThread(dossierId: number, threadId: number): Promise<Thread> {
+  return request<Thread>("POST", `/api/dossiers/${dossierId}/comments/${threadId}/reopen`);
+}
+
+export async function getAnswers(dossierId: number, document: string): Promise<RenderedAnswer[]> {
+  const reply = await request<{ document: string; answers: RenderedAnswer[] }>(
+    "GET",
+    `/api/dossiers/${dossierId}/documents/${enc(document)}/answers`,
+  );
+  return reply.answers;
 }

@@ -156,3 +156,54 @@ export interface FormTemplate {
   title_field: TitleField | null;
   sections: Section[];
 }
+
+// --- Comments (server/api/schemas.py: ThreadOut …) and rendered answers
+
+export interface Person {
+  id: number;
+  display_name: string;
+  /** null when the person is no longer a member. */
+  role: Role | null;
+}
+
+export interface CommentItem {
+  id: number;
+  author: Person;
+  /** Plain text, never HTML. */
+  body: string;
+  created_at: string;
+}
+
+/** base64 of Y.encodeRelativePosition, for the start and the end of a passage. */
+export interface Anchor {
+  start: string;
+  end: string;
+}
+
+export interface Thread {
+  id: number;
+  dossier_id: number;
+  document: string;
+  question: string;
+  anchor: Anchor | null;
+  quote: string | null;
+  created_by: Person;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: Person | null;
+  comments: CommentItem[];
+}
+
+export interface NewThread {
+  question: string;
+  body: string;
+  anchor?: Anchor;
+  quote?: string;
+}
+
+export interface RenderedAnswer {
+  key: string;
+  html: string;
+  text: string;
+  characters: number;
+}

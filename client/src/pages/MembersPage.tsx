@@ -14,7 +14,7 @@ import { fieldErrorsFrom, useApiForm } from "../components/useApiForm";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { useDossier } from "../components/useDossier";
 import { useLocale } from "../i18n/format";
-import { DossierNotFound } from "./dossier/DossierPage";
+import { DossierNotFound } from "./dossier/DossierNotFound";
 
 interface QrTarget {
   url: string;

@@ -1,39 +1,66 @@
 // /dossiers/:id — the dossier: its actions in order of importance, the
 // Annexe B questions of each action, and the storyboard.
 
-import { useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import { Link, useParams } from "react-router";
-import * as api from "../../api/client";
 import type { Action } from "../../api/types";
-import { ErrorAlert } from "../../components/forms";
 import { Loading } from "../../components/Layout";
 import { useDocumentTitle } from "../../components/useDocumentTitle";
 import { useDossier } from "../../components/useDossier";
 import { useLocale } from "../../i18n/format";
+import { LiveContext, useLiveConnection } from "../../live/hooks";
+import { useSession } from "../../session/SessionContext";
 import { ActionsManager } from "./ActionsManager";
+import { DossierNotFound } from "./DossierNotFound";
+import { BeneficiariesSetting } from "./live/BeneficiariesSetting";
+import { DossierLiveContext, mayEdit } from "./live/context";
 import { AnnexeForms, Storyboard } from "./TemplateViews";
-
-export function DossierNotFound({ error }: { error: unknown }) {
-  const { t } = useLocale();
-  const notFound = api.isApiError(error, "not_found", "forbidden") || (api.isApiError(error) && error.status === 404);
-  useDocumentTitle(notFound ? t("notFound.title") : t("app.name"));
-  return (
-    <div className="page">
-      <h1>{notFound ? t("notFound.title") : t("errors.generic")}</h1>
-      <ErrorAlert message={notFound ? t("dossier.notFound") : api.errorMessage(error)} />
-      <p>
-        <Link to="/">{t("dossier.backToList")}</Link>
-      </p>
-    </div>
-  );
-}
 
 export function DossierPage() {
   const { id } = useParams();
   const { t } = useLocale();
   const { dossier, setDossier, error, reload } = useDossier(Number(id));
+  const { user } = useSession();
   const actionsHeading = useRef<HTMLHeadingElement>(null);
   useDocumentTitle(dossier?.title ?? null);
+  const connection = useLiveConnection(Number(id), user, dossier?.my_role ?? null, dossier ? !mayEdit(dossier) : false);
+  const liveContext = useMemo(() => (dossier && user ? { dossier, userId: user.id } : null), [dossier, user]);
+
+  // Who may edit decides each document's read-only flag, which the server
+  // gives at `join`: when it changes (the lead's switch, a freeze), join again.
+  const rights = dossier ? `${dossier.state}:${dossier.my_role}:${dossier.beneficiaries_may_edit}` : null;
+  const previousRights = useRef<string | null>(null);
+  useEffect(() => {
+    if (!connection || !dossier) return;
+    connection.readOnlyGuess = !mayEdit(dossier);
+    if (previousRights.current !== null && previousRights.current !== rights) connection.rejoinAll();
+    previousRights.current = rights;
+  }, [connection, dossier, rights]);
+
+  // The server does not push dossier changes (yet): look again when our edits
+  // are refused as read-only, when the page comes back into view, and now and
+  // then while this beneficiary may only comment (so the editor opens when the
+  // lead allows writing again).
+  const commentOnly = dossier?.my_role === "beneficiary" && !dossier.beneficiaries_may_edit && dossier.state === "brouillon";
+  useEffect(() => {
+    if (!connection) return;
+    const refresh = () => void reload();
+    const onVisible = () => {
+      if (document.visibilityState === "visible") refresh();
+    };
+    const stop = connection.onPermissionsChanged(refresh);
+    document.addEventListener("visibilitychange", onVisible);
+    const timer = commentOnly
+      ? setInterval(() => {
+          if (document.visibilityState === "visible") refresh();
+        }, 30_000)
+      : null;
+    return () => {
+      stop();
+      document.removeEventListener("visibilitychange", onVisible);
+      if (timer !== null) clearInterval(timer);
+    };
+  }, [connection, reload, commentOnly]);
 
   if (error && !dossier) return <DossierNotFound error={error} />;
   if (!dossier) return <Loading />;
@@ -44,6 +71,8 @@ export function DossierPage() {
   const setActions = (next: Action[]) => setDossier({ ...dossier, actions: next });
 
   return (
+    <LiveContext.Provider value={connection}>
+    <DossierLiveContext.Provider value={liveContext}>
     <div className="page">
       <div className="page-header">
         <h1>{dossier.title}</h1>
@@ -63,6 +92,7 @@ export function DossierPage() {
             <dd>{t(`roles.${dossier.my_role}`)}</dd>
           </div>
         </dl>
+        {dossier.my_role === "lead" ? <BeneficiariesSetting dossier={dossier} onChange={setDossier} /> : null}
       </div>
 
       <nav aria-label={t("dossier.inPageNav")} className="in-page-nav">
@@ -112,5 +142,7 @@ export function DossierPage() {
         <Storyboard templateRef={dossier.storyboard_template} role={dossier.my_role} />
       </section>
     </div>
+    </DossierLiveContext.Provider>
+    </LiveContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
-// Read-only views of the form templates: the Annexe B questions of each action
-// (behind a keyboard-usable action picker) and the storyboard séquences.
+// The form templates with their live answers: the Annexe B questions of each
+// action (behind a keyboard-usable action picker, one live document per
+// action) and the storyboard séquences (one live document).
 
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { useSearchParams } from "react-router";
@@ -8,6 +9,11 @@ import type { Action, FormTemplate, Question, Role, TemplateRef } from "../../ap
 import { Heading, HeadingDisclosure, Paragraphs, Reveal, type HeadingLevel } from "../../components/Disclosure";
 import { ErrorAlert } from "../../components/forms";
 import { useLocale } from "../../i18n/format";
+import { useLiveDocument } from "../../live/hooks";
+import type { LiveDocument } from "../../live/LiveDocument";
+import { AnswerEditor } from "./live/AnswerEditor";
+import { mayComment, readOnlyReasonKey, useDossierLive } from "./live/context";
+import { LiveBar } from "./live/LiveBar";
 
 function useTemplate(ref: TemplateRef) {
   const [template, setTemplate] = useState<FormTemplate | null>(null);
@@ -42,13 +48,35 @@ function TemplateError({ error, retry }: { error: unknown; retry: () => void }) 
   );
 }
 
-function AnswerPlaceholder() {
+/** The status, presence and read-only note of a live document. */
+function DocumentBar({ live, readOnlyNoteId }: { live: LiveDocument | null; readOnlyNoteId: string }) {
   const { t } = useLocale();
+  const context = useDossierLive();
+  if (!live || !context) return null;
+  return <LiveBar live={live} readOnlyNoteId={readOnlyNoteId} readOnlyNote={t(readOnlyReasonKey(context.dossier))} />;
+}
+
+/** The live answer to a question (its editor and comments). */
+function LiveAnswer({ live, question, labelId, readOnlyNoteId }: { live: LiveDocument | null; question: Question; labelId: string; readOnlyNoteId: string }) {
+  const { t, text } = useLocale();
+  const context = useDossierLive();
+  if (!live || !context) {
+    return (
+      <p className="answer-loading" aria-busy="true">
+        {t("live.editor.loading")}
+      </p>
+    );
+  }
   return (
-    <div className="answer-placeholder">
-      <p className="answer-placeholder__label">{t("dossier.answerLabel")}</p>
-      <p>{t("dossier.answerSoon")}</p>
-    </div>
+    <AnswerEditor
+      live={live}
+      field={question.key}
+      label={text(question.label)}
+      labelId={labelId}
+      softLimit={question.soft_limit}
+      readOnlyNoteId={readOnlyNoteId}
+      canComment={mayComment(context.dossier)}
+    />
   );
 }
 
@@ -128,7 +156,19 @@ function QuestionMeta({ question }: { question: Question }) {
   );
 }
 
-function AnnexeQuestion({ question, level, easyFirst }: { question: Question; level: HeadingLevel; easyFirst: boolean }) {
+function AnnexeQuestion({
+  question,
+  level,
+  easyFirst,
+  live,
+  readOnlyNoteId,
+}: {
+  question: Question;
+  level: HeadingLevel;
+  easyFirst: boolean;
+  live: LiveDocument | null;
+  readOnlyNoteId: string;
+}) {
   const { text } = useLocale();
   const headingId = useId();
   return (
@@ -138,7 +178,7 @@ function AnnexeQuestion({ question, level, easyFirst }: { question: Question; le
       </Heading>
       <QuestionMeta question={question} />
       <Wordings funder={<FunderWording wording={text(question.wording)} />} easy={text(question.easy)} easyFirst={easyFirst} />
-      <AnswerPlaceholder />
+      <LiveAnswer live={live} question={question} labelId={headingId} readOnlyNoteId={readOnlyNoteId} />
     </article>
   );
 }
@@ -147,6 +187,8 @@ function ActionPanel({ template, action, easyFirst }: { template: FormTemplate; 
   const { t, text } = useLocale();
   const { isOpen, toggle, allCollapsed, toggleAll } = useCollapsedSections(template.sections);
   const titleHeadingId = useId();
+  const live = useLiveDocument(`action-${action.id}`);
+  const readOnlyNoteId = useId();
 
   return (
     <>
@@ -154,6 +196,7 @@ function ActionPanel({ template, action, easyFirst }: { template: FormTemplate; 
         <h3>{t("dossier.actionPanelHeading", { position: action.position, title: action.title })}</h3>
         <ToggleAllButton allCollapsed={allCollapsed} onClick={toggleAll} />
       </div>
+      <DocumentBar live={live} readOnlyNoteId={readOnlyNoteId} />
       {template.title_field ? (
         <article className="question question--title" aria-labelledby={titleHeadingId}>
           <h4 className="question__label" id={titleHeadingId}>
@@ -178,7 +221,14 @@ function ActionPanel({ template, action, easyFirst }: { template: FormTemplate; 
             </div>
           ) : null}
           {section.questions.map((question) => (
-            <AnnexeQuestion key={question.key} question={question} level={5} easyFirst={easyFirst} />
+            <AnnexeQuestion
+              key={question.key}
+              question={question}
+              level={5}
+              easyFirst={easyFirst}
+              live={live}
+              readOnlyNoteId={readOnlyNoteId}
+            />
           ))}
         </HeadingDisclosure>
       ))}
@@ -323,12 +373,29 @@ function GuidingQuestions({ wording, labelled = true }: { wording: string; label
   );
 }
 
-function SequenceQuestion({ question, level, showLabel, easyFirst }: { question: Question; level: HeadingLevel; showLabel: boolean; easyFirst: boolean }) {
+function SequenceQuestion({
+  question,
+  level,
+  showLabel,
+  easyFirst,
+  live,
+  sectionHeadingId,
+  readOnlyNoteId,
+}: {
+  question: Question;
+  level: HeadingLevel;
+  showLabel: boolean;
+  easyFirst: boolean;
+  live: LiveDocument | null;
+  sectionHeadingId: string;
+  readOnlyNoteId: string;
+}) {
   const { t, text } = useLocale();
+  const headingId = useId();
   return (
     <div className="sequence__question">
       {showLabel ? (
-        <Heading level={level} className="question__label">
+        <Heading level={level} className="question__label" id={headingId}>
           {text(question.label)}
         </Heading>
       ) : null}
@@ -344,7 +411,7 @@ function SequenceQuestion({ question, level, showLabel, easyFirst }: { question:
           </ul>
         </div>
       ) : null}
-      <AnswerPlaceholder />
+      <LiveAnswer live={live} question={question} labelId={showLabel ? headingId : sectionHeadingId} readOnlyNoteId={readOnlyNoteId} />
     </div>
   );
 }
@@ -353,6 +420,9 @@ export function Storyboard({ templateRef, role }: { templateRef: TemplateRef; ro
   const { t, text } = useLocale();
   const { template, error, retry } = useTemplate(templateRef);
   const { isOpen, toggle, allCollapsed, toggleAll } = useCollapsedSections(template?.sections ?? []);
+  const live = useLiveDocument("storyboard");
+  const readOnlyNoteId = useId();
+  const idPrefix = useId().replace(/:/g, "");
   if (error) return <TemplateError error={error} retry={retry} />;
   if (!template) return <p aria-busy="true">{t("app.loading")}</p>;
   const easyFirst = role === "beneficiary";
@@ -365,6 +435,7 @@ export function Storyboard({ templateRef, role }: { templateRef: TemplateRef; ro
       {template.intro.map((paragraph, index) => (
         <Paragraphs key={index} text={text(paragraph)} />
       ))}
+      <DocumentBar live={live} readOnlyNoteId={readOnlyNoteId} />
       {/* One section per séquence; a séquence usually holds one question. */}
       {template.sections.map((section) => (
         <HeadingDisclosure
@@ -374,6 +445,7 @@ export function Storyboard({ templateRef, role }: { templateRef: TemplateRef; ro
           open={isOpen(section.key)}
           onToggle={() => toggle(section.key)}
           className="sequence"
+          headingId={`${idPrefix}-${section.key}`}
         >
           {section.wording ? <Paragraphs text={text(section.wording)} /> : null}
           {section.questions.map((question) => (
@@ -383,6 +455,9 @@ export function Storyboard({ templateRef, role }: { templateRef: TemplateRef; ro
               level={4}
               showLabel={section.questions.length > 1}
               easyFirst={easyFirst}
+              live={live}
+              sectionHeadingId={`${idPrefix}-${section.key}`}
+              readOnlyNoteId={readOnlyNoteId}
             />
           ))}
         </HeadingDisclosure>

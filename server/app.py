@@ -46,6 +46,7 @@ def build_app(**overrides: Any) -> Flask:
         app,
         async_mode=app.config["ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
+        channel=app.config["REDIS_CHANNEL"],
         # Above the update limit, so that an oversized update is refused with a
         # reason instead of silently dropping the connection.
         max_http_buffer_size=2 * app.config["MAX_UPDATE_BYTES"] + 64 * 1024,

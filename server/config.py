@@ -46,6 +46,8 @@ def load_config(env: os._Environ[str] | dict[str, str] = os.environ, **overrides
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        # Deployments sharing one Redis need distinct channels.
+        "REDIS_CHANNEL": env.get("CODOSSIER_REDIS_CHANNEL", "codossier"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("CODOSSIER_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),

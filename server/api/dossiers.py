@@ -114,6 +114,7 @@ def rename_action(dossier_id: int, action_id: int, json: ActionIn) -> ActionOut:
 def delete_action(dossier_id: int, action_id: int) -> tuple[str, int]:
     require_member(dossier_id, Capability.MANAGE_ACTIONS)
     actions.delete_action(dossier_id, action_id)
+    live.dossier_changed(socketio, dossier_id, {"actions": True})
     return "", 204
 
 

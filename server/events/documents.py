@@ -12,6 +12,7 @@ within that time, without a database round trip per keystroke.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +21,18 @@ from typing import Any
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Membership
 
 from ..services import awareness, documents
-from ..services.documents import AWARENESS, STEP1, DocumentRef, Message
+from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated
 from ..services.policy import Capability, authorize
 from ..services.relay import Relay
+
+log = logging.getLogger(__name__)
 
 Ack = dict[str, Any]
 ACCESS_TTL = 1.0
@@ -49,27 +56,40 @@ def _error(exc: DomainError) -> Ack:
     return {"code": exc.code, "message": exc.message}
 
 
-def _refuse(ref: DocumentRef | None, exc: DomainError) -> None:
-    if ref is not None:
-        emit("y-error", {"dossier_id": ref.dossier_id, "document": ref.name, **_error(exc)})
+def _refuse(dossier_id: object, name: object, exc: DomainError) -> None:
+    if _is_id(dossier_id) and isinstance(name, str):
+        emit("y-error", {"dossier_id": dossier_id, "document": name[:80], **_error(exc)})
 
 
-def _check_access(dossier_id: int) -> tuple[int, bool]:
-    """Ask the policy: the member's user id and whether they may edit now (NotFound if not a member)."""
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_access(dossier_id: int, name: object) -> tuple[DocumentRef, int, bool]:
+    """Ask the policy about a document: its ref, the member's user id, whether they may edit now."""
     if not current_user.is_authenticated:
         raise NotAuthenticated("Log in first.")
     membership = authorize(current_user, dossier_id, Capability.READ)
-    return membership.user_id, documents.may_edit(membership)
+    return documents.resolve(dossier_id, name), membership.user_id, documents.may_edit(membership)
 
 
 def _joined(dossier_id: object, name: object) -> tuple[DocumentRef, Joined]:
     for ref, joined in _connections.get(request.sid, {}).items():
         if ref.dossier_id == dossier_id and ref.name == name:
             if time.monotonic() - joined.checked_at > ACCESS_TTL:
-                joined.user_id, joined.may_edit = _check_access(ref.dossier_id)
-                joined.checked_at = time.monotonic()
+                _refresh(ref, joined)
             return ref, joined
     raise DomainError("Join the document first.", code="not_joined")
+
+
+def _refresh(ref: DocumentRef, joined: Joined) -> None:
+    """Ask the policy again; a member who lost access is taken out of the document's rooms."""
+    try:
+        _, joined.user_id, joined.may_edit = _check_access(ref.dossier_id, ref.name)
+    except DomainError:
+        _drop(request.sid, ref)
+        raise
+    joined.checked_at = time.monotonic()
 
 
 def expire_access(dossier_id: int) -> None:
@@ -81,8 +101,18 @@ def expire_access(dossier_id: int) -> None:
 
 
 def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any]) -> None:
-    """Tell the dossier's connected editors that its settings or members changed."""
+    """Tell the dossier's connected editors that its settings or members changed.
+
+    In this process, connections of people who are no longer members leave the
+    dossier's rooms at once; elsewhere they do at their next message (at the
+    latest their presence renewal, every 15 s).
+    """
     expire_access(dossier_id)
+    members = set(db.session.scalars(select(Membership.user_id).where(Membership.dossier_id == dossier_id)))
+    for sid, joined_documents in list(_connections.items()):
+        for ref, joined in list(joined_documents.items()):
+            if ref.dossier_id == dossier_id and joined.user_id not in members:
+                _drop(sid, ref, server=socketio.server)
     socketio.emit("dossier", {"id": dossier_id, **settings}, to=documents.dossier_room(dossier_id))
 
 
@@ -99,10 +129,9 @@ def _args(data: object) -> tuple[object, object]:
 def join(data: object = None) -> Ack:
     try:
         dossier_id, name = _args(data)
-        if not isinstance(dossier_id, int) or isinstance(dossier_id, bool):
+        if not _is_id(dossier_id):
             raise DomainError("dossier_id must be an integer.", code="invalid_message")
-        user_id, may_edit = _check_access(dossier_id)
-        ref = documents.resolve(dossier_id, name)
+        ref, user_id, may_edit = _check_access(dossier_id, name)  # type: ignore[arg-type]
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
     try:
@@ -122,8 +151,7 @@ def leave(data: object = None) -> Ack:
         ref, _ = _joined(*_args(data))
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
-    _forget(request.sid, ref)
-    leave_room(ref.room)
+    _drop(request.sid, ref)
     return {"ok": True}
 
 
@@ -133,19 +161,36 @@ def disconnect(*_: object) -> None:
     _connections.pop(request.sid, None)
 
 
-def _forget(sid: str, ref: DocumentRef) -> None:
+def _forget(sid: str, ref: DocumentRef, server: Any = None) -> None:
+    """Forget a joined document and remove its presence states for the others."""
     joined = _connections.get(sid, {}).pop(ref, None)
     if joined is not None and joined.clocks:
-        emit("y", (ref.dossier_id, ref.name, awareness.removal(joined.clocks)), to=ref.room, skip_sid=sid)
+        message = (ref.dossier_id, ref.name, awareness.removal(joined.clocks))
+        if server is None:
+            emit("y", message, to=ref.room, skip_sid=sid)
+        else:
+            server.emit("y", message, to=ref.room, skip_sid=sid)
+
+
+def _drop(sid: str, ref: DocumentRef, server: Any = None) -> None:
+    """Take a connection out of a document (and of its dossier once it has none of it open)."""
+    _forget(sid, ref, server)
+    rooms = [ref.room]
+    if not any(other.dossier_id == ref.dossier_id for other in _connections.get(sid, {})):
+        rooms.append(documents.dossier_room(ref.dossier_id))
+    for room in rooms:
+        if server is None:
+            leave_room(room, sid=sid)
+        else:
+            server.leave_room(sid, room)
 
 
 def y(dossier_id: object = None, name: object = None, raw: object = None, *extra: object) -> Ack:
-    ref: DocumentRef | None = None
     try:
-        if extra:
+        if extra or not _is_id(dossier_id) or not isinstance(name, str):
             raise DomainError("Expected (dossier_id, document, message).", code="invalid_message")
-        ref, joined = _joined(dossier_id, name)
         message = documents.parse_message(raw)
+        ref, joined = _joined(dossier_id, name)
         if message.kind == AWARENESS:
             return _relay_awareness(ref, joined, message, bytes(raw))  # type: ignore[arg-type]
         if message.sub == STEP1:
@@ -153,8 +198,13 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
             return {"ok": True}
         return _store(ref, joined, message)
     except DomainError as exc:
-        _refuse(ref, exc)
+        _refuse(dossier_id, name, exc)
         return {"saved": False, "error": _error(exc)}
+    except Exception:
+        log.exception("live message failed")
+        failure = DomainError("Something went wrong on our side.", code="internal_error")
+        _refuse(dossier_id, name, failure)
+        return {"saved": False, "error": _error(failure)}
 
 
 def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: bytes) -> Ack:
@@ -164,11 +214,11 @@ def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: by
 
 
 def _store(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
-    if documents.is_empty_update(message.payload):
+    documents.check_update(message.payload, current_app.config["MAX_UPDATE_BYTES"])
+    if (message.sub == STEP2 or not joined.may_edit) and documents.adds_nothing(ref, message.payload):
         return {"saved": True}
     if not joined.may_edit:
         raise DomainError("You can read this document but not change it.", code="read_only")
-    documents.check_update(message.payload, current_app.config["MAX_UPDATE_BYTES"])
     _relay().submit(ref, joined.user_id, message.payload)
     return {"saved": True}
 

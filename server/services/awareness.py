@@ -3,6 +3,8 @@ the y-protocols awareness payload so that a departed client's states can be remo
 
 from __future__ import annotations
 
+import json
+
 import pycrdt
 
 from .errors import DomainError
@@ -20,7 +22,7 @@ def client_clocks(payload: bytes) -> dict[int, int]:
         for _ in range(decoder.read_var_uint()):
             client_id = decoder.read_var_uint()
             clocks[client_id] = decoder.read_var_uint()
-            decoder.read_var_string()
+            json.loads(decoder.read_var_string())
         return clocks
     except Exception as exc:
         raise DomainError("The awareness update is malformed.", code="invalid_message") from exc

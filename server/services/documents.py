@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pycrdt
-from sqlalchemy import Insert, delete, select
+from sqlalchemy import Insert, delete, func, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -100,15 +100,23 @@ def merge(updates: list[bytes]) -> bytes:
 
 
 def stored_state(ref: DocumentRef) -> bytes:
-    """The document's whole state as one update."""
-    snapshot = db.session.get(DocumentSnapshot, (ref.dossier_id, ref.name))
+    """The document's whole state as one update.
+
+    The log is read before the snapshot: a compaction committing in between
+    has folded those rows into the snapshot, so they are merged twice (which
+    Yjs ignores) rather than lost.
+    """
     rows = db.session.scalars(
         select(DocumentUpdate.data)
         .where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
         .order_by(DocumentUpdate.id)
     ).all()
-    parts = ([snapshot.data] if snapshot else []) + list(rows)
-    return merge(parts)
+    snapshot = db.session.scalar(
+        select(DocumentSnapshot.data)
+        .where(DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name)
+        .execution_options(populate_existing=True)
+    )
+    return merge(([snapshot] if snapshot else []) + list(rows))
 
 
 def load_doc(ref: DocumentRef) -> pycrdt.Doc:
@@ -124,7 +132,10 @@ def sync_step1(ref: DocumentRef) -> bytes:
 
 def sync_step2(ref: DocumentRef, state_vector: bytes) -> bytes:
     """What the stored state holds beyond a client's state vector."""
-    return _message(SYNC, STEP2, pycrdt.get_update(stored_state(ref), state_vector))
+    try:
+        return _message(SYNC, STEP2, pycrdt.get_update(stored_state(ref), state_vector))
+    except ValueError as exc:
+        raise MessageError("The state vector does not decode.") from exc
 
 
 def update_message(update: bytes) -> bytes:
@@ -164,14 +175,21 @@ def parse_message(raw: object) -> Message:
             sub = decoder.read_var_uint()
             if sub not in (STEP1, STEP2, UPDATE):
                 raise MessageError(f"Unknown sync message type {sub}.")
-            return Message(kind, sub, decoder.read_message())
+            return Message(kind, sub, _payload(decoder))
         if kind == AWARENESS:
-            return Message(kind, None, decoder.read_message())
+            return Message(kind, None, _payload(decoder))
     except MessageError:
         raise
     except Exception as exc:  # pycrdt raises plain exceptions on truncated input
         raise MessageError("The message is truncated or malformed.") from exc
     raise MessageError(f"Unknown message type {kind}.")
+
+
+def _payload(decoder: pycrdt.Decoder) -> bytes:
+    payload = decoder.read_message()
+    if payload is None:
+        raise MessageError("The message has no payload.")
+    return bytes(payload)
 
 
 def check_update(update: bytes, limit: int) -> None:
@@ -184,8 +202,18 @@ def check_update(update: bytes, limit: int) -> None:
         raise DomainError("The update does not decode as a Yjs update.", code="invalid_update") from exc
 
 
-def is_empty_update(update: bytes) -> bool:
-    return update == EMPTY_UPDATE
+def adds_nothing(ref: DocumentRef, update: bytes) -> bool:
+    """True when the stored state already holds everything ``update`` carries.
+
+    A reconnecting client's sync step 2 always repeats the document's delete
+    set; such an update is acknowledged without being stored or credited.
+    """
+    if update == EMPTY_UPDATE:
+        return True
+    if pycrdt.Decoder(update).read_var_uint() != 0:  # it carries new or known structs
+        return False
+    state = stored_state(ref)
+    return pycrdt.merge_updates(state, update) == pycrdt.merge_updates(state, EMPTY_UPDATE)
 
 
 # --- the log ------------------------------------------------------------------------
@@ -211,6 +239,13 @@ def compact(ref: DocumentRef) -> int:
     Runs in one transaction that holds the snapshot row's lock, and removes
     exactly the rows it read: an update appended meanwhile stays in the log.
     """
+    pending = db.session.scalar(
+        select(DocumentUpdate.id)
+        .where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
+        .limit(1)
+    )
+    if pending is None:
+        return 0
     db.session.execute(
         _insert_ignoring_conflict(
             DocumentSnapshot,
@@ -270,22 +305,20 @@ def _add_contributions(ref: DocumentRef, rows: list[Any]) -> None:
 
 
 def contributions(ref: DocumentRef) -> dict[int, tuple[int, int]]:
-    """Updates and bytes written by each author: compacted figures plus the live log."""
-    totals: dict[int, tuple[int, int]] = {}
-    for row in db.session.scalars(
-        select(DocumentContribution).where(
-            DocumentContribution.dossier_id == ref.dossier_id, DocumentContribution.document == ref.name
-        )
-    ):
-        totals[row.author_id] = (row.updates, row.bytes)
-    for author_id, data in db.session.execute(
-        select(DocumentUpdate.author_id, DocumentUpdate.data).where(
-            DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
-        )
-    ):
-        updates, size = totals.get(author_id, (0, 0))
-        totals[author_id] = (updates + 1, size + len(data))
-    return totals
+    """Updates and bytes written by each author: compacted figures plus the live log.
+
+    One statement, so that a compaction committing meanwhile cannot make rows
+    count twice or not at all.
+    """
+    compacted = select(
+        DocumentContribution.author_id, DocumentContribution.updates, DocumentContribution.bytes
+    ).where(DocumentContribution.dossier_id == ref.dossier_id, DocumentContribution.document == ref.name)
+    logged = select(
+        DocumentUpdate.author_id, literal(1).label("updates"), func.length(DocumentUpdate.data).label("bytes")
+    ).where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
+    both = union_all(compacted, logged).subquery()
+    totals = select(both.c.author_id, func.sum(both.c.updates), func.sum(both.c.bytes)).group_by(both.c.author_id)
+    return {author: (int(updates), int(size)) for author, updates, size in db.session.execute(totals)}
 
 
 def forget(ref: DocumentRef) -> None:

@@ -10,6 +10,7 @@ sets it, and without it small frames wait for Nagle's algorithm.
 
 from __future__ import annotations
 
+import gc
 import socket
 from typing import Any
 
@@ -19,6 +20,10 @@ from .extensions import socketio
 
 
 def serve(app: Flask, host: str, port: int) -> None:
+    # Everything loaded so far lives as long as the process: keep it out of the
+    # garbage collector's full passes, which otherwise stall every connection.
+    gc.collect()
+    gc.freeze()
     if app.config["ASYNC_MODE"] == "threading":
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
         return

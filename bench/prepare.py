@@ -68,23 +68,6 @@ def migrate(app: Any) -> None:
         upgrade()
 
 
-def _invite(app: Any, dossier_id: int, lead_id: int, role: Any, name: str, email: str | None) -> int:
-    """Invite someone and accept the link through the services (as tests/support.py does)."""
-    from server.extensions import db
-    from server.models import User
-    from server.services import invitations
-
-    with app.app_context():
-        lead = db.session.get(User, lead_id)
-        link = invitations.create_invitation(dossier_id, lead, role, 14, label=name)
-        token = invitations.token_for(link)
-        if email:
-            accepted = invitations.accept(token, None, display_name=name, email=email, password=PASSWORD)
-        else:
-            accepted = invitations.accept(token, None, display_name=name)
-        return int(accepted.user.id)
-
-
 def session_cookie(app: Any, user_id: int) -> str:
     """The signed Flask session cookie of a logged-in user, as the browser would hold it."""
     client = app.test_client()
@@ -101,6 +84,7 @@ def build_world(app: Any, editors: int, observers: int) -> dict[str, Any]:
     from server.extensions import db
     from server.models import Role
     from server.services import accounts, actions, dossiers
+    from tests.support import join
 
     if editors < 1:
         raise SystemExit("at least one editor (the lead) is needed")
@@ -114,15 +98,15 @@ def build_world(app: Any, editors: int, observers: int) -> dict[str, Any]:
     for i in range(1, editors):
         if i % 2:
             name = f"Partner {i}"
-            uid = _invite(app, dossier_id, lead_id, Role.PARTNER, name, f"partner{i}@bench.example")
+            uid = join(app, dossier_id, lead_id, Role.PARTNER, name, f"partner{i}@bench.example")
             members.append({"user_id": uid, "role": "partner", "name": name})
         else:
             name = f"Beneficiary {i}"
-            uid = _invite(app, dossier_id, lead_id, Role.BENEFICIARY, name, None)
+            uid = join(app, dossier_id, lead_id, Role.BENEFICIARY, name, None)
             members.append({"user_id": uid, "role": "beneficiary", "name": name})
     for i in range(observers):
         name = f"Observer {i}"
-        uid = _invite(app, dossier_id, lead_id, Role.OBSERVER, name, None)
+        uid = join(app, dossier_id, lead_id, Role.OBSERVER, name, None)
         members.append({"user_id": uid, "role": "observer", "name": name})
     for member in members:
         member["cookie"] = session_cookie(app, member["user_id"])

@@ -178,12 +178,7 @@ export class LiveDocument {
     this.generation += 1;
     this.clearRetry();
     const { pending, unsent } = this.status.get();
-    this.joined = false;
-    this.stepTwoSent = false;
-    this.serverStateVector = null;
-    this.serverDeleteSet = null;
-    this.inFlight = 0;
-    this.outbox = [];
+    this.forgetSession();
     // The server dropped our awareness; theirs is stale for us.
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
@@ -261,13 +256,8 @@ export class LiveDocument {
   private join(): void {
     const generation = ++this.generation;
     this.clearRetry();
-    this.joined = false;
-    this.stepTwoSent = false;
-    this.serverStateVector = null;
-    this.serverDeleteSet = null;
-    // Whatever was in flight or waiting is carried by the step 2 of this join.
-    this.inFlight = 0;
-    this.outbox = [];
+    // Whatever was in flight or waiting is carried by the step 2 of the next join.
+    this.forgetSession();
     const { pending, unsent } = this.status.get();
     this.publish({ connection: "connecting", synced: false, pending: 0, unsent: unsent || pending > 0, acknowledged: false });
     this.transport.send("join", [{ dossier_id: this.transport.dossierId, document: this.name }], {
@@ -425,6 +415,16 @@ export class LiveDocument {
       this.retryTimer = null;
       this.rejoin();
     }, delay);
+  }
+
+  /** Forget what this connection's join told us and what it still had in flight. */
+  private forgetSession(): void {
+    this.joined = false;
+    this.stepTwoSent = false;
+    this.serverStateVector = null;
+    this.serverDeleteSet = null;
+    this.inFlight = 0;
+    this.outbox = [];
   }
 
   private clearRetry(): void {

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from tests.live import (
     LiveWorld,
     ServerProcess,
+    YClient,
     count_updates,
     fragment,
     insert_text,
@@ -45,13 +46,19 @@ def _batch_stamps(live: LiveWorld) -> list[object]:
         )
 
 
-def test_updates_in_flight_together_are_broadcast_as_one_merged_update_per_commit_batch(
-    live: LiveWorld, server: ServerProcess
-) -> None:
+def _hundred_words_typed_offline(live: LiveWorld, server: ServerProcess) -> tuple[YClient, YClient, list[str], list[bytes]]:
+    """The lead and a partner connected; the partner's 100 one-word updates made but not yet sent."""
     lead = live.client(server, "lead").open()
     partner = live.client(server, "partner").open()
     words = [f"mot{n:03d} " for n in range(100)]
     updates = [partner.edit(lambda doc, w=word: insert_text(doc, "objectifs", 0, 10_000, w)) for word in words]
+    return lead, partner, words, updates
+
+
+def test_updates_in_flight_together_are_broadcast_as_one_merged_update_per_commit_batch(
+    live: LiveWorld, server: ServerProcess
+) -> None:
+    lead, partner, words, updates = _hundred_words_typed_offline(live, server)
 
     partner.send_window(updates, window=10)  # up to 10 updates in flight at once
 
@@ -70,10 +77,7 @@ def test_a_burst_of_100_updates_sent_without_waiting_is_saved_within_seconds(
     live: LiveWorld, server: ServerProcess
 ) -> None:
     """A client that does not wait for each ack (a fast typist, a paste, a reconnect) must not stall the server."""
-    lead = live.client(server, "lead").open()
-    partner = live.client(server, "partner").open()
-    words = [f"mot{n:03d} " for n in range(100)]
-    updates = [partner.edit(lambda doc, w=word: insert_text(doc, "objectifs", 0, 10_000, w)) for word in words]
+    lead, partner, words, updates = _hundred_words_typed_offline(live, server)
 
     for update in updates:
         partner.send_nowait(update)

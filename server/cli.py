@@ -1,4 +1,4 @@
-"""The ``codossier`` command: ``demo``, ``serve`` and ``db upgrade``."""
+"""The ``codossier`` command: ``demo``, ``serve``, ``db upgrade`` and ``register verify``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,26 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=5000)
     db_parser = commands.add_parser("db", help="database maintenance")
     db_parser.add_argument("action", choices=["upgrade"])
+    register = commands.add_parser("register", help="the register of decisions")
+    register.add_argument("action", choices=["verify"])
+    register.add_argument("dossier", type=int, help="the dossier id")
+    register.add_argument("--head", help="a head hash from a receipt or an export, which must still be in the chain")
     return parser
+
+
+def verify_register(app: Any, dossier_id: int, head: str | None) -> int:
+    """Print the verification of one dossier's register; 0 when intact, 1 otherwise."""
+    from .services import register
+
+    with app.app_context():
+        result = register.verify(dossier_id, head)
+    if result.ok:
+        print(f"Registre intact : {result.length} entrées, tête {result.head}")
+        print(f"Register intact: {result.length} entries, head {result.head}")
+        return 0
+    print(f"Registre altéré : {result.problem_fr}")
+    print(f"Register tampered with: {result.problem}")
+    return 1
 
 
 def upgrade_database(app: Any) -> None:
@@ -73,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         os.environ.pop("DATABASE_URL", None)
     app = create_app()
+    if args.command == "register":
+        return verify_register(app, args.dossier, args.head)
     upgrade_database(app)
     if args.command == "db":
         print("Base de données à jour.")

@@ -289,3 +289,33 @@ class ThreadOut(BaseModel):
 
 class ThreadList(BaseModel):
     threads: list[ThreadOut]
+
+
+# --- register -----------------------------------------------------------------
+
+
+class RegisterEntryOut(BaseModel):
+    sequence: int
+    kind: str
+    content: dict[str, Any]
+    previous_hash: str
+    hash: str
+    created_at: datetime
+
+
+class RegisterOut(BaseModel):
+    entries: list[RegisterEntryOut]
+    head: str
+
+
+class VerifyQuery(BaseModel):
+    head: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")] | None = None
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    length: int
+    head: str
+    first_bad_sequence: int | None
+    problem: str | None
+    problem_fr: str | None

@@ -6,6 +6,7 @@ from .comment import Comment, CommentThread
 from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
 from .dossier import Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
+from .register import RegisterEntry
 from .user import User
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Invitation",
     "InvitationKind",
     "Membership",
+    "RegisterEntry",
     "Role",
     "User",
 ]

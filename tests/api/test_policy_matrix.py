@@ -94,6 +94,8 @@ ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     ),
     # the thread's author (the beneficiary) or a lead may resolve it
     "resolve a thread": ("POST", lambda w: w.url(f"/comments/{_thread(w)}/resolve"), None, (200, 403, 200, 403, 404, 401)),
+    "read the register": ("GET", lambda w: w.url("/register"), None, MEMBERS),
+    "verify the register": ("GET", lambda w: w.url("/register/verify"), None, MEMBERS),
     "my dossiers": ("GET", lambda w: "/api/dossiers", None, (200, 200, 200, 200, 200, 401)),
     "create dossier": (
         "POST",

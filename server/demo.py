@@ -62,7 +62,67 @@ def seed() -> Dossier:
         else:
             invitations.accept(invitations.token_for(link), None, display_name=person.name)
     invitations.create_invitation(dossier.id, lead, Role.BENEFICIARY, 14, label="Famille Martin")
+    _write_first_answers(dossier)
     return dossier
+
+
+# First answers, as the members would have typed them: (document, question, author's index in PEOPLE, paragraphs).
+FIRST_ANSWERS = (
+    (0, "objectifs", 0, (
+        "Rapprocher une alimentation de qualité des habitants des villages du bassin minier qui n'ont plus de commerce.",
+        "Faire de l'épicerie un lieu de rencontre, tenu avec les habitants.",
+    )),
+    (0, "public_beneficiaire", 3, (
+        "Les personnes âgées qui ne conduisent plus, les familles sans voiture, les jeunes en insertion.",
+        "Moi, je fais 6 km à pied pour acheter des légumes. Avec le camion, je pourrai venir avec mes voisines.",
+    )),
+    (0, "besoins", 1, (
+        "Dans neuf villages du secteur, le dernier commerce alimentaire a fermé depuis 2015.",
+        "Le centre social constate l'isolement de personnes âgées qui ne sortent plus que pour la pharmacie.",
+    )),
+    (0, "diagnostic", 2, (
+        "La banque alimentaire a recensé les demandes d'aide par commune en 2024 ; un questionnaire a été rempli "
+        "par 212 habitants lors des marchés et des permanences du centre social.",
+    )),
+    (None, "besoin_collectif", 4, (
+        "L'idée vient des habitants : on en a parlé au repas des voisins, puis on a fait une réunion à la salle des fêtes.",
+    )),
+    (None, "gouvernance_partagee", 0, (
+        "Un comité de pilotage élargi se réunit chaque mois : l'association, le centre social, la banque alimentaire "
+        "et quatre habitants tirés au sort parmi les bénévoles.",
+    )),
+)
+
+
+def _write_first_answers(dossier: Dossier) -> None:
+    """Store the demo's first answers as live-document updates by their authors."""
+    import pycrdt
+
+    from .services.documents import STORYBOARD, DocumentRef, action_document, append
+
+    authors = {m.user.display_name: m.user_id for m in dossier.memberships}
+    for action_index, question, person_index, paragraphs in FIRST_ANSWERS:
+        name = STORYBOARD if action_index is None else action_document(dossier.actions[action_index].id)
+        doc = pycrdt.Doc()
+        fragment = doc.get(question, type=pycrdt.XmlFragment)
+        for text in paragraphs:
+            fragment.children.append(pycrdt.XmlElement("paragraph", {}, [pycrdt.XmlText(text)]))
+        append([(DocumentRef(dossier.id, name), authors[PEOPLE[person_index].name], doc.get_update())])
+    db.session.commit()
+    _first_comments(dossier)
+
+
+def _first_comments(dossier: Dossier) -> None:
+    """A beneficiary's question on the needs, and the lead's answer."""
+    from .services import comments
+    from .services.documents import DocumentRef, action_document
+
+    by_name = {m.user.display_name: m for m in dossier.memberships}
+    ref = DocumentRef(dossier.id, action_document(dossier.actions[0].id))
+    thread = comments.open_thread(
+        by_name["Jordan"], ref, "besoins", "On peut dire aussi que le bus ne passe plus le samedi ?"
+    )
+    comments.reply(by_name[PEOPLE[0].name], dossier.id, thread.id, "Oui, c'est important : je l'ajoute au diagnostic.")
 
 
 def reentry_links(dossier: Dossier) -> list[tuple[str, str]]:

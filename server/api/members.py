@@ -23,6 +23,7 @@ def member_out(membership: Membership, viewer: Membership) -> MemberOut:
         display_name=user.display_name,
         email=user.email if viewer.role == Role.LEAD.value else None,
         role=membership.role,  # type: ignore[arg-type]
+        college_id=membership.college_id,
         has_account=user.has_account,
         joined_at=membership.joined_at,
         is_me=membership.user_id == viewer.user_id,

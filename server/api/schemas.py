@@ -153,6 +153,7 @@ class MemberOut(BaseModel):
     display_name: str
     email: str | None
     role: RoleName
+    college_id: int | None
     has_account: bool
     joined_at: datetime
     is_me: bool
@@ -319,3 +320,33 @@ class VerificationOut(BaseModel):
     first_bad_sequence: int | None
     problem: str | None
     problem_fr: str | None
+
+
+# --- collèges -----------------------------------------------------------------
+
+Weight = Annotated[int, Field(ge=1, le=1000)]
+
+
+class CollegeIn(Input):
+    name: Name
+    weight: Weight = 1
+
+
+class CollegePatch(Input):
+    name: Name | None = None
+    weight: Weight | None = None
+
+
+class CollegeOut(BaseModel):
+    id: int
+    name: str
+    weight: int
+    member_ids: list[int]
+
+
+class CollegeList(BaseModel):
+    colleges: list[CollegeOut]
+
+
+class MemberCollegeIn(Input):
+    college_id: int | None

@@ -4,7 +4,7 @@ from .action import Action
 from .base import Base
 from .comment import Comment, CommentThread
 from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
-from .dossier import Dossier, DossierState, Membership, Role
+from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .register import RegisterEntry
 from .user import User
@@ -12,6 +12,7 @@ from .user import User
 __all__ = [
     "Action",
     "Base",
+    "College",
     "Comment",
     "CommentThread",
     "DocumentContribution",

@@ -52,9 +52,26 @@ class Dossier(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="Membership.id"
     )
+    colleges: Mapped[list[College]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan", order_by="College.id"
+    )
     actions: Mapped[list[Action]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="Action.position"
     )
+
+
+class College(Base):
+    """A stakeholder collège with its weight in votes (as in SCIC cooperatives)."""
+
+    __tablename__ = "colleges"
+    __table_args__ = (UniqueConstraint("dossier_id", "name"), CheckConstraint("weight > 0", name="weight"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    weight: Mapped[int]
+
+    dossier: Mapped[Dossier] = relationship(back_populates="colleges")
 
 
 class Membership(Base):
@@ -68,6 +85,7 @@ class Membership(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id", ondelete="SET NULL"))
     joined_at: Mapped[datetime]
 
     dossier: Mapped[Dossier] = relationship(back_populates="memberships")

@@ -31,6 +31,8 @@ def change_role(dossier_id: int, member_id: int, role: Role) -> Membership:
     if role in ACCOUNT_ROLES and not membership.user.has_account:
         raise Conflict("Leads and partners need an e-mail account.", code="account_required")
     membership.role = role.value
+    if role is Role.OBSERVER:
+        membership.college_id = None  # observers do not vote
     db.session.commit()
     return membership
 

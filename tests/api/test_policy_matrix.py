@@ -96,6 +96,19 @@ ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     "resolve a thread": ("POST", lambda w: w.url(f"/comments/{_thread(w)}/resolve"), None, (200, 403, 200, 403, 404, 401)),
     "read the register": ("GET", lambda w: w.url("/register"), None, MEMBERS),
     "verify the register": ("GET", lambda w: w.url("/register/verify"), None, MEMBERS),
+    "list collèges": ("GET", lambda w: w.url("/colleges"), None, MEMBERS),
+    "create a collège": (
+        "POST",
+        lambda w: w.url("/colleges"),
+        lambda w: {"name": "Habitants", "weight": 2},
+        (201, 403, 403, 403, 404, 401),
+    ),
+    "put a member in a collège": (
+        "PUT",
+        lambda w: w.url(f"/members/{w.member_ids['partner']}/college"),
+        lambda w: {"college_id": None},
+        LEAD_ONLY,
+    ),
     "my dossiers": ("GET", lambda w: "/api/dossiers", None, (200, 200, 200, 200, 200, 401)),
     "create dossier": (
         "POST",

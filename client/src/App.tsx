@@ -6,6 +6,7 @@ import { JoinPage } from "./pages/JoinPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MembersPage } from "./pages/MembersPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { RegisterPage } from "./pages/RegisterPage";
 import { SessionProvider } from "./session/SessionContext";
 
 // The dossier page carries the live editor (TipTap, Yjs, Socket.IO): loaded
@@ -43,6 +44,14 @@ export function App() {
               element={
                 <RequireAuth>
                   <MembersPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/dossiers/:id/register"
+              element={
+                <RequireAuth>
+                  <RegisterPage />
                 </RequireAuth>
               }
             />

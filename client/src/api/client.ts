@@ -20,6 +20,8 @@ import type {
   InvitableRole,
   Member,
   NewThread,
+  RegisterData,
+  RegisterVerification,
   RenderedAnswer,
   Role,
   Session,
@@ -339,4 +341,16 @@ export async function getAnswers(dossierId: number, document: string): Promise<R
     `/api/dossiers/${dossierId}/documents/${enc(document)}/answers`,
   );
   return reply.answers;
+}
+
+// --- Register -----------------------------------------------------------------
+
+export function getRegister(dossierId: number): Promise<RegisterData> {
+  return request<RegisterData>("GET", `/api/dossiers/${dossierId}/register`);
+}
+
+/** Recompute the chain; with `head` (64 hex, from a receipt or an export), also check it is still in the register. */
+export function verifyRegister(dossierId: number, head?: string): Promise<RegisterVerification> {
+  const query = head === undefined ? "" : `?head=${enc(head)}`;
+  return request<RegisterVerification>("GET", `/api/dossiers/${dossierId}/register/verify${query}`);
 }

@@ -207,3 +207,28 @@ export interface RenderedAnswer {
   text: string;
   characters: number;
 }
+
+// --- Register (GET /api/dossiers/{id}/register and …/register/verify) --------
+
+export interface RegisterEntry {
+  sequence: number;
+  kind: string;
+  content: Record<string, unknown>;
+  previous_hash: string;
+  hash: string;
+  created_at: string;
+}
+
+export interface RegisterData {
+  entries: RegisterEntry[];
+  head: string;
+}
+
+export interface RegisterVerification {
+  ok: boolean;
+  length: number;
+  head: string;
+  first_bad_sequence: number | null;
+  problem: string | null;
+  problem_fr: string | null;
+}

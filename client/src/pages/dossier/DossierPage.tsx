@@ -111,6 +111,9 @@ export function DossierPage() {
               {canManageMembers ? t("dossier.membersLink") : t("dossier.membersLinkReader")}
             </Link>
           </li>
+          <li>
+            <Link to={`/dossiers/${dossier.id}/register`}>{t("dossier.registerLink")}</Link>
+          </li>
         </ul>
       </nav>
 

@@ -10,6 +10,7 @@ import i18n from "../i18n";
 import type {
   AcceptReply,
   Action,
+  College,
   Dossier,
   DossierSummary,
   ErrorBody,
@@ -267,6 +268,32 @@ export function createReentryLink(
 ): Promise<Invitation> {
   const body = expiresInDays === undefined ? {} : { expires_in_days: expiresInDays };
   return request<Invitation>("POST", `/api/dossiers/${dossierId}/members/${memberId}/reentry-link`, body);
+}
+
+// --- Collèges ---------------------------------------------------------------
+
+export async function listColleges(dossierId: number): Promise<College[]> {
+  return (await request<{ colleges: College[] }>("GET", `/api/dossiers/${dossierId}/colleges`)).colleges;
+}
+
+export function createCollege(dossierId: number, college: { name: string; weight: number }): Promise<College> {
+  return request<College>("POST", `/api/dossiers/${dossierId}/colleges`, college);
+}
+
+export function updateCollege(
+  dossierId: number,
+  collegeId: number,
+  changes: { name?: string; weight?: number },
+): Promise<College> {
+  return request<College>("PATCH", `/api/dossiers/${dossierId}/colleges/${collegeId}`, changes);
+}
+
+export function deleteCollege(dossierId: number, collegeId: number): Promise<void> {
+  return request<void>("DELETE", `/api/dossiers/${dossierId}/colleges/${collegeId}`);
+}
+
+export function assignCollege(dossierId: number, memberId: number, collegeId: number | null): Promise<Member> {
+  return request<Member>("PUT", `/api/dossiers/${dossierId}/members/${memberId}/college`, { college_id: collegeId });
 }
 
 // --- Invitations ------------------------------------------------------------

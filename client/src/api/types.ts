@@ -66,9 +66,20 @@ export interface Member {
   /** Only sent to the lead. */
   email: string | null;
   role: Role;
+  /** The member's collège (null: none; observers never have one). */
+  college_id: number | null;
   has_account: boolean;
   joined_at: string;
   is_me: boolean;
+}
+
+/** A stakeholder collège: its weight counts in the votes. */
+export interface College {
+  id: number;
+  name: string;
+  /** 1..1000 */
+  weight: number;
+  member_ids: number[];
 }
 
 export type InvitationKind = "invitation" | "reentry";

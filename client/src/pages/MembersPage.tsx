@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import * as api from "../api/client";
-import { INVITABLE_ROLES, ROLES, type Dossier, type Invitation, type InvitableRole, type Member, type Role } from "../api/types";
+import { INVITABLE_ROLES, ROLES, type College, type Dossier, type Invitation, type InvitableRole, type Member, type Role } from "../api/types";
 import { copyText } from "../components/copy";
 import { ErrorAlert, EMAIL_PATTERN, SelectField, StatusMessage, TextField } from "../components/forms";
 import { Loading } from "../components/Layout";
@@ -14,6 +14,7 @@ import { fieldErrorsFrom, useApiForm } from "../components/useApiForm";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { useDossier } from "../components/useDossier";
 import { useLocale } from "../i18n/format";
+import { CollegesSection } from "./CollegesSection";
 import { DossierNotFound } from "./dossier/DossierNotFound";
 
 interface QrTarget {
@@ -65,6 +66,7 @@ function LinkTools({
 function MemberItem({
   member,
   dossier,
+  colleges,
   canManage,
   onChanged,
   onRemove,
@@ -73,6 +75,7 @@ function MemberItem({
 }: {
   member: Member;
   dossier: Dossier;
+  colleges: College[] | null;
   canManage: boolean;
   onChanged: (member: Member) => void;
   onRemove: (member: Member) => void;
@@ -87,7 +90,35 @@ function MemberItem({
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reentry, setReentry] = useState<Invitation | null>(null);
+  const [collegeError, setCollegeError] = useState<string | null>(null);
+  const [collegeStatus, setCollegeStatus] = useState<string | null>(null);
+  const [collegeBusy, setCollegeBusy] = useState(false);
+  // The collège picked in the select while it is being saved.
+  const [pickedCollege, setPickedCollege] = useState<string | null>(null);
   const name = member.display_name;
+  const votes = member.role !== "observer";
+  const collegeName = (collegeId: number | null) =>
+    colleges?.find((c) => c.id === collegeId)?.name ?? t("members.noCollege");
+
+  const changeCollege = async (value: string) => {
+    if (collegeBusy) return;
+    const collegeId = value === "" ? null : Number(value);
+    setCollegeBusy(true);
+    setPickedCollege(value);
+    setCollegeError(null);
+    setCollegeStatus(t("members.collegeSaving"));
+    try {
+      const updated = await api.assignCollege(dossier.id, member.id, collegeId);
+      setCollegeStatus(t("members.collegeAssigned", { name, college: collegeName(updated.college_id) }));
+      onChanged(updated);
+    } catch (reason) {
+      setCollegeStatus(null);
+      setCollegeError(api.errorMessage(reason));
+    } finally {
+      setCollegeBusy(false);
+      setPickedCollege(null);
+    }
+  };
 
   const changeRole = async (event: FormEvent) => {
     event.preventDefault();
@@ -134,6 +165,7 @@ function MemberItem({
       </p>
       <ul className="facts">
         <li>{t("members.role", { role: t(`roles.${member.role}`) })}</li>
+        {votes && !canManage && colleges !== null ? <li>{t("members.memberCollege", { college: collegeName(member.college_id) })}</li> : null}
         <li>{member.has_account ? t("members.hasAccount") : t("members.noAccount")}</li>
         {member.email ? <li>{t("members.email", { email: member.email })}</li> : null}
         <li>{t("members.joined", { date: date(member.joined_at) })}</li>
@@ -155,6 +187,24 @@ function MemberItem({
               <span className="sr-only"> — {name}</span>
             </button>
           </form>
+          {votes && colleges !== null ? (
+            <div className="member-card__college">
+              <SelectField
+                id={`member-college-${member.id}`}
+                label={t("members.collegeSelect", { name })}
+                value={pickedCollege ?? (member.college_id === null ? "" : String(member.college_id))}
+                onValueChange={(value) => void changeCollege(value)}
+                options={[
+                  { value: "", label: t("members.noCollege") },
+                  ...colleges.map((c) => ({ value: String(c.id), label: c.name })),
+                ]}
+                error={collegeError}
+                announceError
+                aria-busy={collegeBusy || undefined}
+              />
+              <StatusMessage message={collegeStatus} />
+            </div>
+          ) : null}
           <div className="button-row">
             {!member.has_account ? (
               <button type="button" className="button button--small button--secondary" onClick={() => void createReentry()} aria-describedby={`reentry-help-${member.id}`}>
@@ -274,6 +324,7 @@ export function MembersPage() {
   const { dossier, error: dossierError, reload: reloadDossier } = useDossier(dossierId);
   const [members, setMembers] = useState<Member[] | null>(null);
   const [invitations, setInvitations] = useState<Invitation[] | null>(null);
+  const [colleges, setColleges] = useState<College[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [inviteStatus, setInviteStatus] = useState<string | null>(null);
@@ -298,6 +349,14 @@ export function MembersPage() {
     }
   }, [dossierId]);
 
+  const loadColleges = useCallback(async () => {
+    try {
+      setColleges(await api.listColleges(dossierId));
+    } catch (reason) {
+      setError(reason);
+    }
+  }, [dossierId]);
+
   const loadInvitations = useCallback(async () => {
     try {
       setInvitations(await api.listInvitations(dossierId));
@@ -310,7 +369,8 @@ export function MembersPage() {
   useEffect(() => {
     if (loadedId === undefined) return;
     void loadMembers();
-  }, [loadedId, loadMembers]);
+    void loadColleges();
+  }, [loadedId, loadMembers, loadColleges]);
 
   useEffect(() => {
     if (canManage) void loadInvitations();
@@ -390,6 +450,7 @@ export function MembersPage() {
             onClick={() => {
               setError(null);
               void loadMembers();
+              void loadColleges();
               if (canManage) void loadInvitations();
             }}
           >
@@ -413,6 +474,7 @@ export function MembersPage() {
                 key={member.id}
                 member={member}
                 dossier={dossier}
+                colleges={colleges}
                 canManage={canManage}
                 onChanged={onMemberChanged}
                 onRemove={(m) => {
@@ -426,6 +488,19 @@ export function MembersPage() {
           </ul>
         )}
       </section>
+
+      <CollegesSection
+        dossierId={dossier.id}
+        colleges={colleges}
+        members={members}
+        canManage={canManage}
+        onCreated={(college) => setColleges((list) => [...(list ?? []), college])}
+        onUpdated={(college) => setColleges((list) => list?.map((c) => (c.id === college.id ? college : c)) ?? null)}
+        onDeleted={(college) => {
+          setColleges((list) => list?.filter((c) => c.id !== college.id) ?? null);
+          setMembers((list) => list?.map((m) => (m.college_id === college.id ? { ...m, college_id: null } : m)) ?? null);
+        }}
+      />
 
       {canManage ? (
         <>

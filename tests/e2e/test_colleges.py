@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_foundation import PHONE, sign_up
+from tests.e2e.steps import PHONE, create_dossier, new_email, sign_up
 
 
 def create_college(page: Any, name: str, weight: str) -> None:
@@ -21,12 +20,8 @@ def create_college(page: Any, name: str, weight: str) -> None:
 
 def test_lead_puts_a_beneficiary_in_a_college(new_context: Any) -> None:
     lead = new_context().new_page()
-    sign_up(lead, "Léa Martin", f"lea-{uuid.uuid4().hex[:8]}@racines.example")
-    create = lead.get_by_role("form", name="Créer un dossier")
-    create.get_by_label("Titre du dossier").fill("Projet Jardin des Possibles")
-    create.get_by_label("Structure porteuse").fill("Association Les Racines")
-    create.get_by_role("button", name="Créer le dossier").click()
-    expect(lead.get_by_role("heading", name="Projet Jardin des Possibles", level=1)).to_be_visible()
+    sign_up(lead, "Léa Martin", new_email("lea"))
+    create_dossier(lead, "Projet Jardin des Possibles")
 
     lead.get_by_role("link", name="Membres et invitations").click()
     expect(lead.get_by_role("heading", name="Collèges", level=2)).to_be_visible()

@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
-
-PHONE = {"width": 360, "height": 740}
-
-
-def sign_up(page: Any, name: str, email: str) -> None:
-    page.goto("/login")
-    expect(page.get_by_role("heading", name="Se connecter", level=1)).to_be_visible()
-    assert_accessible(page)
-    form = page.get_by_role("form", name="Créer un compte")
-    form.get_by_label("Votre nom").fill(name)
-    form.get_by_label("Adresse e-mail").fill(email)
-    form.get_by_label("Mot de passe").fill("un mot de passe solide")
-    form.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_role("heading", name="Mes dossiers", level=1)).to_be_visible()
-
+from tests.e2e.steps import PHONE, create_dossier, new_email, sign_up
 
 def test_lead_invites_a_beneficiary_who_joins_and_reads_the_annexe_b(new_context: Any) -> None:
     lead = new_context().new_page()
-    sign_up(lead, "Léa Porteur", f"lea-{uuid.uuid4().hex[:8]}@racines.example")
+    sign_up(lead, "Léa Porteur", new_email("lea"))
     assert_accessible(lead)
 
-    create = lead.get_by_role("form", name="Créer un dossier")
-    create.get_by_label("Titre du dossier").fill("Projet Jardin des Possibles")
-    create.get_by_label("Structure porteuse").fill("Association Les Racines")
-    create.get_by_role("button", name="Créer le dossier").click()
-    expect(lead.get_by_role("heading", name="Projet Jardin des Possibles", level=1)).to_be_visible()
+    create_dossier(lead, "Projet Jardin des Possibles")
 
     for title in ("Un jardin partagé au pied des immeubles", "Des repas de quartier"):
         lead.get_by_label("Titre de la nouvelle action").fill(title)

@@ -4,15 +4,13 @@ the beneficiary goes offline and comes back, comments travel live, an observer o
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.steps import PASSWORD, PHONE, create_dossier, new_email, sign_up
 
-PHONE = {"width": 360, "height": 740}
-PASSWORD = "un mot de passe solide"
 SAVED = "Toutes les modifications sont enregistrées"
 OFFLINE = "Hors ligne — vos modifications sont gardées sur cet appareil"
 PRESENCE = "Ici en ce moment :"
@@ -35,30 +33,15 @@ INVITE = """async ([dossierId, role]) => {
 }"""
 
 
-def _email(name: str) -> str:
-    return f"{name}-{uuid.uuid4().hex[:8]}@racines.example"
-
-
 def lead_with_dossier(new_context: Any) -> tuple[Any, int]:
     """A lead signs up, creates a dossier with one action, and stays on the dossier page."""
     lead = new_context().new_page()
-    lead.goto("/login")
-    form = lead.get_by_role("form", name="Créer un compte")
-    form.get_by_label("Votre nom").fill("Léa Porteur")
-    form.get_by_label("Adresse e-mail").fill(_email("lea"))
-    form.get_by_label("Mot de passe").fill(PASSWORD)
-    form.get_by_role("button", name="Créer mon compte").click()
-    create = lead.get_by_role("form", name="Créer un dossier")
-    create.get_by_label("Titre du dossier").fill("Projet Jardin des Possibles")
-    create.get_by_label("Structure porteuse").fill("Association Les Racines")
-    create.get_by_role("button", name="Créer le dossier").click()
-    expect(lead.get_by_role("heading", name="Projet Jardin des Possibles", level=1)).to_be_visible()
+    sign_up(lead, "Léa Porteur", new_email("lea"))
+    dossier_id = create_dossier(lead, "Projet Jardin des Possibles")
     lead.get_by_label("Titre de la nouvelle action").fill("Un jardin partagé")
     lead.get_by_role("button", name="Ajouter l'action").click()
     expect(lead.get_by_role("tab", name="1. Un jardin partagé")).to_be_visible()
-    match = re.search(r"/dossiers/(\d+)", lead.url)
-    assert match
-    return lead, int(match.group(1))
+    return lead, dossier_id
 
 
 def invitation(lead: Any, dossier_id: int, role: str) -> str:
@@ -72,7 +55,7 @@ def join(page: Any, url: str, name: str, *, with_account: bool = False) -> None:
     page.goto(url)
     if with_account:
         page.get_by_label("Votre nom").fill(name)
-        page.get_by_label("Adresse e-mail").fill(_email("partenaire"))
+        page.get_by_label("Adresse e-mail").fill(new_email("partenaire"))
         page.get_by_label("Mot de passe").fill(PASSWORD)
     else:
         page.get_by_label("Votre prénom ou nom").fill(name)

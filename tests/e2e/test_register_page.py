@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_foundation import PHONE, sign_up
+from tests.e2e.steps import PHONE, create_dossier, new_email, sign_up
 
 
 
@@ -53,15 +52,8 @@ def test_lead_reads_verifies_and_sees_a_tampered_register(
     new_context: Any, live_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     lead = new_context().new_page()
-    sign_up(lead, "Léa Porteur", f"lea-{uuid.uuid4().hex[:8]}@racines.example")
-    create = lead.get_by_role("form", name="Créer un dossier")
-    create.get_by_label("Titre du dossier").fill("Projet Registre")
-    create.get_by_label("Structure porteuse").fill("Association Les Racines")
-    create.get_by_role("button", name="Créer le dossier").click()
-    expect(lead.get_by_role("heading", name="Projet Registre", level=1)).to_be_visible()
-    match = re.search(r"/dossiers/(\d+)$", lead.url)
-    assert match, lead.url
-    dossier_id = int(match.group(1))
+    sign_up(lead, "Léa Porteur", new_email("lea"))
+    dossier_id = create_dossier(lead, "Projet Registre")
 
     # An empty register first: the kind sentence.
     nav = lead.get_by_role("navigation", name="Dans ce dossier")

@@ -16,7 +16,9 @@ from typing import Any
 
 from flask import Flask
 
+from .events.dossiers import governance_changed
 from .extensions import socketio
+from .services import deadlines
 
 
 def serve(app: Flask, host: str, port: int) -> None:
@@ -24,6 +26,9 @@ def serve(app: Flask, host: str, port: int) -> None:
     # garbage collector's full passes, which otherwise stall every connection.
     gc.collect()
     gc.freeze()
+    socketio.start_background_task(
+        deadlines.run, app, lambda dossier_id: governance_changed(socketio, dossier_id, topic="deadline")
+    )
     if app.config["ASYNC_MODE"] == "threading":
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
         return

@@ -6,6 +6,11 @@ import { JoinPage } from "./pages/JoinPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MembersPage } from "./pages/MembersPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { DecisionPage } from "./pages/governance/DecisionPage";
+import { DecisionsPage } from "./pages/governance/DecisionsPage";
+import { MinutesPage } from "./pages/governance/MinutesPage";
+import { PollPage } from "./pages/governance/PollPage";
+import { PollsPage } from "./pages/governance/PollsPage";
 import { RegisterPage } from "./pages/RegisterPage";
 import { SessionProvider } from "./session/SessionContext";
 
@@ -52,6 +57,46 @@ export function App() {
               element={
                 <RequireAuth>
                   <RegisterPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/dossiers/:id/priorites"
+              element={
+                <RequireAuth>
+                  <PollsPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/dossiers/:id/priorites/:pollId"
+              element={
+                <RequireAuth>
+                  <PollPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/dossiers/:id/decisions"
+              element={
+                <RequireAuth>
+                  <DecisionsPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/dossiers/:id/decisions/:decisionId"
+              element={
+                <RequireAuth>
+                  <DecisionPage />
+                </RequireAuth>
+              }
+            />
+            <Route
+              path="/dossiers/:id/decisions/:decisionId/pv"
+              element={
+                <RequireAuth>
+                  <MinutesPage />
                 </RequireAuth>
               }
             />

@@ -106,4 +106,18 @@ def register_error_handlers(app: Flask) -> None:
         return error_reply(500, "internal_error", "Something went wrong on our side. Please try again.")
 
 
-from . import auth, colleges, comments, documents, dossiers, forms, health, invitations, members, register  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    auth,
+    colleges,
+    comments,
+    decisions,
+    documents,
+    dossiers,
+    forms,
+    health,
+    invitations,
+    lifecycle,
+    members,
+    polls,
+    register,
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_socketio import SocketIO
 
-from . import documents
+from . import documents, dossiers
 
 
 def register(socketio: SocketIO) -> None:
@@ -18,3 +18,4 @@ def register(socketio: SocketIO) -> None:
         return bool(current_user.is_authenticated)
 
     documents.register(socketio)
+    dossiers.register(socketio)

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Membership
 
+from . import dossiers as watching
 from ..services import awareness, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated
@@ -113,7 +114,8 @@ def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any
         for ref, joined in list(joined_documents.items()):
             if ref.dossier_id == dossier_id and joined.user_id not in members:
                 _drop(sid, ref, server=socketio.server)
-    socketio.emit("dossier", {"id": dossier_id, **settings}, to=documents.dossier_room(dossier_id))
+    watching.drop_watchers(socketio, dossier_id, members)
+    watching.notify(socketio, dossier_id, "dossier", settings)
 
 
 def _relay() -> Relay:
@@ -156,6 +158,7 @@ def leave(data: object = None) -> Ack:
 
 
 def disconnect(*_: object) -> None:
+    watching.disconnect()
     for ref in list(_connections.get(request.sid, {})):
         _forget(request.sid, ref)
     _connections.pop(request.sid, None)

@@ -4,9 +4,12 @@ from .action import Action
 from .base import Base
 from .comment import Comment, CommentThread
 from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
+from .decision import Decision, DecisionKind, DecisionRevision, DecisionState, DecisionVote
 from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
+from .poll import PollBallot, PriorityPoll
 from .register import RegisterEntry
+from .submission import Submission
 from .user import User
 
 __all__ = [
@@ -14,6 +17,11 @@ __all__ = [
     "Base",
     "College",
     "Comment",
+    "Decision",
+    "DecisionKind",
+    "DecisionRevision",
+    "DecisionState",
+    "DecisionVote",
     "CommentThread",
     "DocumentContribution",
     "DocumentSnapshot",
@@ -23,7 +31,10 @@ __all__ = [
     "Invitation",
     "InvitationKind",
     "Membership",
+    "PollBallot",
+    "PriorityPoll",
     "RegisterEntry",
     "Role",
+    "Submission",
     "User",
 ]

@@ -48,6 +48,8 @@ class Dossier(Base):
     storyboard_template_version: Mapped[int]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    frozen_at: Mapped[datetime | None]
+    frozen_content_hash: Mapped[str | None] = mapped_column(String(64))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="Membership.id"

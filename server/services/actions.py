@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..models import Action, Dossier
-from . import clock, documents
+from . import clock, documents, polls
 from .documents import DocumentRef
 from .dossiers import lock_dossier, require_draft
-from .errors import InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound
 
 MAX_ACTIONS = 30
 
@@ -16,6 +16,14 @@ def _draft(dossier_id: int) -> Dossier:
     dossier = lock_dossier(dossier_id)
     require_draft(dossier)
     return dossier
+
+
+def _no_open_poll(dossier_id: int) -> None:
+    if polls.open_poll_of(dossier_id) is not None:
+        raise Conflict(
+            "A priority vote over the actions is open: close it before adding or deleting an action.",
+            code="poll_open",
+        )
 
 
 def _action(dossier: Dossier, action_id: int) -> Action:
@@ -32,6 +40,7 @@ def _renumber(actions: list[Action]) -> None:
 
 def add_action(dossier_id: int, title: str) -> Action:
     dossier = _draft(dossier_id)
+    _no_open_poll(dossier_id)
     if len(dossier.actions) >= MAX_ACTIONS:
         raise InvalidInput(f"A dossier holds at most {MAX_ACTIONS} actions.", code="too_many_actions")
     action = Action(title=title.strip(), position=len(dossier.actions) + 1, created_at=clock.now())
@@ -50,6 +59,7 @@ def rename_action(dossier_id: int, action_id: int, title: str) -> Action:
 def delete_action(dossier_id: int, action_id: int) -> None:
     """Delete an action with its live document."""
     dossier = _draft(dossier_id)
+    _no_open_poll(dossier_id)
     dossier.actions.remove(_action(dossier, action_id))
     _renumber(dossier.actions)
     documents.forget(DocumentRef(dossier_id, documents.action_document(action_id)))

@@ -220,6 +220,21 @@ def adds_nothing(ref: DocumentRef, update: bytes) -> bool:
 # --- the log ------------------------------------------------------------------------
 
 
+def editable(dossier_ids: set[int]) -> set[int]:
+    """Which of these dossiers are drafts, holding a share lock on them until commit (PostgreSQL).
+
+    A freeze takes the dossier's row lock: it waits for updates being
+    committed, and updates committed after it see the new state and are refused.
+    """
+    return set(
+        db.session.scalars(
+            select(Dossier.id)
+            .where(Dossier.id.in_(dossier_ids), Dossier.state == DossierState.DRAFT.value)
+            .with_for_update(read=True)
+        )
+    )
+
+
 def append(entries: list[tuple[DocumentRef, int, bytes]]) -> None:
     """Add updates (document, author id, bytes) to the log in the current transaction.
 

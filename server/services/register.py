@@ -41,13 +41,8 @@ def record(dossier_id: int, kind: str, content: Mapping[str, Any]) -> RegisterEn
     (dossier, sequence) constraint refuses a fork in any case.
     """
     lock_dossier(dossier_id)
-    head = db.session.scalar(
-        db.select(RegisterEntry)
-        .where(RegisterEntry.dossier_id == dossier_id)
-        .order_by(RegisterEntry.sequence.desc())
-        .limit(1)
-    )
-    entry = register_chain.append(_chain(head) if head else None, kind, content)
+    current = head(dossier_id)
+    entry = register_chain.append(_chain(current) if current else None, kind, content)
     row = RegisterEntry(
         dossier_id=dossier_id,
         sequence=entry.sequence,
@@ -64,3 +59,26 @@ def record(dossier_id: int, kind: str, content: Mapping[str, Any]) -> RegisterEn
 
 def verify(dossier_id: int, expected_head: str | None = None) -> Verification:
     return register_chain.verify([_chain(row) for row in rows(dossier_id)], expected_head)
+
+
+def latest(dossier_id: int, kind: str) -> RegisterEntry | None:
+    """The newest entry of ``kind``."""
+    return db.session.scalar(
+        db.select(RegisterEntry)
+        .where(RegisterEntry.dossier_id == dossier_id, RegisterEntry.kind == kind)
+        .order_by(RegisterEntry.sequence.desc())
+        .limit(1)
+    )
+
+
+def content_of(row: RegisterEntry) -> dict[str, Any]:
+    return register_chain.decode(row.content)
+
+
+def head(dossier_id: int) -> RegisterEntry | None:
+    return db.session.scalar(
+        db.select(RegisterEntry)
+        .where(RegisterEntry.dossier_id == dossier_id)
+        .order_by(RegisterEntry.sequence.desc())
+        .limit(1)
+    )

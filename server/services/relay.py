@@ -107,7 +107,9 @@ class Relay:
 
     def _commit(self, batch: list[_Pending]) -> None:
         try:
-            documents.append([(p.ref, p.author_id, p.data) for p in batch])
+            batch = self._refuse_frozen(batch)
+            if batch:
+                documents.append([(p.ref, p.author_id, p.data) for p in batch])
             db.session.commit()
         except Exception:
             db.session.rollback()
@@ -125,6 +127,18 @@ class Relay:
             self._broadcast(ref, updates)
         for pending in batch:
             pending.done.set()
+
+    def _refuse_frozen(self, batch: list[_Pending]) -> list[_Pending]:
+        """Release, with a refusal, the updates to dossiers that are no longer drafts; keep the others."""
+        drafts = documents.editable({p.ref.dossier_id for p in batch})
+        kept = []
+        for pending in batch:
+            if pending.ref.dossier_id in drafts:
+                kept.append(pending)
+            else:
+                pending.error = DomainError("The dossier is frozen: answers are read-only.", code="read_only")
+                pending.done.set()
+        return kept
 
     def _broadcast(self, ref: DocumentRef, updates: list[bytes]) -> None:
         """One merged message per document; a delivery problem must not undo a commit."""

@@ -123,7 +123,7 @@ async function send(method: Method, path: string, body: unknown): Promise<Respon
   }
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   let response = await send(method, path, body);
   if (!response.ok) {
     let error = await parseError(response);

@@ -1,8 +1,14 @@
 // English UI strings. Typed against the French reference: a missing key fails the build.
 
+import decisions from "./en/decisions";
+import lifecycle from "./en/lifecycle";
+import polls from "./en/polls";
 import type { Messages } from "./fr";
 
 const en: Messages = {
+  polls,
+  decisions,
+  lifecycle,
   app: {
     name: "Codossier",
     skipToContent: "Skip to main content",

@@ -1,6 +1,13 @@
 // French UI strings (the reference language). en.ts must have the same keys.
 
+import decisions from "./fr/decisions";
+import lifecycle from "./fr/lifecycle";
+import polls from "./fr/polls";
+
 const fr = {
+  polls,
+  decisions,
+  lifecycle,
   app: {
     name: "Codossier",
     skipToContent: "Aller au contenu principal",

@@ -1,0 +1,3 @@
+export function PollPage() {
+  return null;
+}

@@ -1,0 +1,3 @@
+export function PollsPage() {
+  return null;
+}

@@ -1,0 +1,85 @@
+"""Watching a dossier live without editing: ``watch`` / ``unwatch``, and the dossier-wide notices.
+
+Pages about the dossier as a whole (votes, decisions, register, members)
+``watch`` it to receive its ``dossier`` and ``governance`` notices. Notices
+carry ids only: clients fetch what changed over HTTP, where the policy
+decides what they may see (secret ballots stay secret).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import SocketIO, join_room, leave_room
+
+from ..services import documents
+from ..services.errors import DomainError, NotAuthenticated
+from ..services.policy import Capability, authorize
+
+Ack = dict[str, Any]
+
+# sid -> {dossier id -> user id}
+_watching: dict[str, dict[int, int]] = {}
+
+
+def watch_room(dossier_id: int) -> str:
+    return f"watch:{dossier_id}"
+
+
+def _dossier_id(data: object) -> int:
+    value = data.get("dossier_id") if isinstance(data, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DomainError("Expected {dossier_id}.", code="invalid_message")
+    return value
+
+
+def watch(data: object = None) -> Ack:
+    try:
+        dossier_id = _dossier_id(data)
+        if not current_user.is_authenticated:
+            raise NotAuthenticated("Log in first.")
+        authorize(current_user, dossier_id, Capability.READ)
+    except DomainError as exc:
+        return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
+    join_room(watch_room(dossier_id))
+    _watching.setdefault(request.sid, {})[dossier_id] = current_user.id
+    return {"ok": True}
+
+
+def unwatch(data: object = None) -> Ack:
+    try:
+        dossier_id = _dossier_id(data)
+    except DomainError as exc:
+        return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
+    leave_room(watch_room(dossier_id))
+    _watching.get(request.sid, {}).pop(dossier_id, None)
+    return {"ok": True}
+
+
+def disconnect(*_: object) -> None:
+    _watching.pop(request.sid, None)
+
+
+def drop_watchers(socketio: SocketIO, dossier_id: int, members: set[int]) -> None:
+    """In this process, watchers who are no longer members stop receiving the dossier's notices."""
+    for sid, watched in list(_watching.items()):
+        if watched.get(dossier_id) not in (None, *members):
+            socketio.server.leave_room(sid, watch_room(dossier_id))
+            del watched[dossier_id]
+
+
+def notify(socketio: SocketIO, dossier_id: int, event: str, payload: dict[str, Any]) -> None:
+    """Send a notice to everyone with the dossier open: editors and watchers."""
+    socketio.emit(event, {"id": dossier_id, **payload}, to=[documents.dossier_room(dossier_id), watch_room(dossier_id)])
+
+
+def governance_changed(socketio: SocketIO, dossier_id: int, **what: Any) -> None:
+    """A poll, a decision or the register changed (``what`` names it)."""
+    notify(socketio, dossier_id, "governance", what)
+
+
+def register(socketio: SocketIO) -> None:
+    socketio.on_event("watch", watch)
+    socketio.on_event("unwatch", unwatch)

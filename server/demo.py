@@ -110,6 +110,7 @@ def _write_first_answers(dossier: Dossier) -> None:
         append([(DocumentRef(dossier.id, name), authors[PEOPLE[person_index].name], doc.get_update())])
     db.session.commit()
     _first_comments(dossier)
+    _first_governance(dossier)
 
 
 def _first_comments(dossier: Dossier) -> None:
@@ -123,6 +124,67 @@ def _first_comments(dossier: Dossier) -> None:
         by_name["Jordan"], ref, "besoins", "On peut dire aussi que le bus ne passe plus le samedi ?"
     )
     comments.reply(by_name[PEOPLE[0].name], dossier.id, thread.id, "Oui, c'est important : je l'ajoute au diagnostic.")
+
+
+def _first_governance(dossier: Dossier) -> None:
+    """Collèges, a priority vote already counted and adopted, one decision taken and one under way."""
+    from datetime import timedelta
+
+    from .models import DecisionKind
+    from .services import clock, colleges, decisions, polls
+    from .services.decision_rules import Choice, Rule
+
+    people = {m.user.display_name: m for m in dossier.memberships}
+    lead, partner1, partner2, sylvie, jordan = (people[p.name] for p in PEOPLE[:5])
+    for name, weight, members in (
+        ("Structure porteuse", 1, (lead,)),
+        ("Partenaires", 1, (partner1, partner2)),
+        ("Habitants bénéficiaires", 2, (sylvie, jordan)),
+    ):
+        college = colleges.create(dossier.id, name, weight)
+        for member in members:
+            colleges.assign(dossier.id, member.id, college.id)
+
+    in_a_week = clock.now() + timedelta(days=7)
+    first, second, third = (a.id for a in dossier.actions)
+    poll = polls.open_poll(dossier.id, lead.user, closes_at=in_a_week, secret=False, adopt_on_close=True)
+    for member, ranking in (
+        (lead, [[first], [second], [third]]),
+        (partner1, [[second], [first], [third]]),
+        (partner2, [[first], [third], [second]]),
+        (sylvie, [[third], [first], [second]]),
+        (jordan, [[third], [first]]),
+    ):
+        polls.cast_ballot(dossier.id, poll.id, member.user, ranking)
+    polls.close_poll(dossier.id, poll.id, lead.user, lead.role)
+
+    taken = decisions.propose(
+        dossier.id, partner1.user, kind=DecisionKind.GENERAL, title="Le comité d'usagers fixe les horaires du camion",
+        text="Les horaires de passage du camion dans chaque village sont fixés par le comité d'usagers, "
+        "et revus tous les trois mois.",
+        rule=Rule.CONSENTEMENT, quorum_percent=50, closes_at=in_a_week,
+    )
+    decisions.vote(dossier.id, taken.id, jordan.user, Choice.OBJECTION, "Il faut aussi un passage le samedi matin.")
+    decisions.amend(
+        dossier.id, taken.id, partner1.user,
+        taken.text + " Un passage le samedi matin est prévu dans chaque village.", "Intègre l'objection de Jordan.",
+    )
+    decisions.set_objection(dossier.id, taken.id, jordan.user, maintained=False)
+    for member in (lead, partner1, partner2, sylvie):
+        decisions.vote(dossier.id, taken.id, member.user, Choice.POUR)
+    decisions.close(dossier.id, taken.id, partner1.user, partner1.role)
+    decisions.add_statement(
+        dossier.id, taken.id, partner1.user,
+        "Adoptée par consentement après intégration de l'objection : le samedi matin est ajouté.",
+    )
+
+    ongoing = decisions.propose(
+        dossier.id, lead.user, kind=DecisionKind.GENERAL, title="Budget des ateliers cuisine",
+        text="Consacrer 4 000 € du budget de l'action 2 à l'achat d'une cuisine mobile.",
+        rule=Rule.MAJORITE_SIMPLE, quorum_percent=50, closes_at=in_a_week, require_every_college=True,
+    )
+    decisions.vote(dossier.id, ongoing.id, sylvie.user, Choice.POUR)
+    decisions.vote(dossier.id, ongoing.id, partner2.user, Choice.ABSTENTION)
 
 
 def reentry_links(dossier: Dossier) -> list[tuple[str, str]]:

@@ -27,7 +27,8 @@ from .governance_schemas import (
     StatementIn,
     VoteIn,
 )
-from .polls import catch_up, electorate_names, person, voters_out
+from .due import catch_up
+from .polls import electorate_names, person, voters_out
 
 
 def summary(d: Decision) -> DecisionSummary:
@@ -49,7 +50,7 @@ def summary(d: Decision) -> DecisionSummary:
 
 def decision_out(d: Decision, viewer: Membership) -> DecisionOut:
     allowed = capabilities(viewer.role, viewer.dossier)
-    names = electorate_names(viewer) | {v.user_id: v.user.display_name for v in d.votes}
+    names = electorate_names(d.electorate)
     votes = {v.user_id: v for v in d.votes}
     voters = []
     for voter in voters_out(d.electorate, d.colleges, names, set(votes)):
@@ -86,7 +87,8 @@ def decision_out(d: Decision, viewer: Membership) -> DecisionOut:
         statement_at=d.statement_at,
         may_vote=is_open and Capability.VOTE in allowed and str(viewer.user_id) in d.electorate,
         may_amend=is_open and is_proposer and d.rule == Rule.CONSENTEMENT.value and any(_blocking(v) for v in d.votes),
-        may_close=is_open and Capability.PROPOSE in allowed and (is_proposer or Capability.MANAGE_DOSSIER in allowed),
+        may_close=is_open and Capability.PROPOSE in allowed and (is_proposer or Capability.MANAGE_DOSSIER in allowed)
+        and all(v.voted for v in voters),
         may_state=d.state == DecisionState.CLOSED.value and is_proposer and d.statement is None,
     )
 
@@ -122,6 +124,7 @@ def list_decisions(dossier_id: int) -> DecisionList:
 def propose_decision(dossier_id: int, json: DecisionIn) -> tuple[DecisionOut, int]:
     """Propose a decision (a lead or a partner)."""
     viewer = require_member(dossier_id, Capability.PROPOSE)
+    catch_up(dossier_id)
     d = decisions.propose(
         dossier_id,
         viewer.user,

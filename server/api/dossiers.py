@@ -11,6 +11,7 @@ from ..services import actions, dossiers
 from ..services.policy import Capability, capabilities
 from . import bp
 from .access import require_member, require_user
+from .due import catch_up
 from .schemas import (
     ActionIn,
     ActionList,
@@ -99,20 +100,27 @@ def update_dossier(dossier_id: int, json: DossierPatch) -> DossierOut:
 @spec.validate(json=ActionIn, resp=Response(HTTP_201=ActionOut, **CHANGE_ERRORS), tags=["actions"])
 def add_action(dossier_id: int, json: ActionIn) -> tuple[ActionOut, int]:
     require_member(dossier_id, Capability.MANAGE_ACTIONS)
-    return action_out(actions.add_action(dossier_id, json.title)), 201
+    catch_up(dossier_id)
+    action = actions.add_action(dossier_id, json.title)
+    live.dossier_changed(socketio, dossier_id, {"actions": True})
+    return action_out(action), 201
 
 
 @bp.patch("/dossiers/<int:dossier_id>/actions/<int:action_id>")
 @spec.validate(json=ActionIn, resp=Response(HTTP_200=ActionOut, **CHANGE_ERRORS), tags=["actions"])
 def rename_action(dossier_id: int, action_id: int, json: ActionIn) -> ActionOut:
     require_member(dossier_id, Capability.MANAGE_ACTIONS)
-    return action_out(actions.rename_action(dossier_id, action_id, json.title))
+    catch_up(dossier_id)
+    action = actions.rename_action(dossier_id, action_id, json.title)
+    live.dossier_changed(socketio, dossier_id, {"actions": True})
+    return action_out(action)
 
 
 @bp.delete("/dossiers/<int:dossier_id>/actions/<int:action_id>")
 @spec.validate(resp=Response(HTTP_204=None, **CHANGE_ERRORS), tags=["actions"])
 def delete_action(dossier_id: int, action_id: int) -> tuple[str, int]:
     require_member(dossier_id, Capability.MANAGE_ACTIONS)
+    catch_up(dossier_id)
     actions.delete_action(dossier_id, action_id)
     live.dossier_changed(socketio, dossier_id, {"actions": True})
     return "", 204
@@ -122,4 +130,7 @@ def delete_action(dossier_id: int, action_id: int) -> tuple[str, int]:
 @spec.validate(json=ActionOrderIn, resp=Response(HTTP_200=ActionList, **CHANGE_ERRORS), tags=["actions"])
 def reorder_actions(dossier_id: int, json: ActionOrderIn) -> ActionList:
     require_member(dossier_id, Capability.MANAGE_ACTIONS)
-    return ActionList(actions=[action_out(a) for a in actions.reorder_actions(dossier_id, json.action_ids)])
+    catch_up(dossier_id)
+    ordered = actions.reorder_actions(dossier_id, json.action_ids)
+    live.dossier_changed(socketio, dossier_id, {"actions": True})
+    return ActionList(actions=[action_out(a) for a in ordered])

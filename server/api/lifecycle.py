@@ -8,7 +8,7 @@ from ..events.documents import dossier_changed
 from ..events.dossiers import governance_changed
 from ..extensions import socketio, spec
 from ..models import Dossier, Submission
-from ..services import content, lifecycle
+from ..services import lifecycle
 from ..services.decision_rules import Rule
 from ..services.errors import NotFound
 from ..services.policy import Capability
@@ -16,7 +16,7 @@ from . import bp
 from .access import require_member
 from .dossiers import CHANGE_ERRORS, ERRORS
 from .governance_schemas import FinalApprovalOut, FreezeIn, LifecycleOut, MissingAnswerOut, ReceiptOut
-from .polls import catch_up
+from .due import catch_up
 
 
 def receipt_out(found: Submission) -> ReceiptOut:
@@ -32,7 +32,7 @@ def lifecycle_out(dossier: Dossier) -> LifecycleOut:
         receipt = None
     return LifecycleOut(
         state=dossier.state,
-        content_hash=content.content_hash(dossier),
+        content_hash=state.content_hash,
         frozen_at=dossier.frozen_at,
         frozen_content_hash=dossier.frozen_content_hash,
         missing_answers=[

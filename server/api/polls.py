@@ -6,12 +6,13 @@ from spectree import Response
 
 from ..events.dossiers import governance_changed
 from ..events.documents import dossier_changed
-from ..extensions import socketio, spec
+from ..extensions import db, socketio, spec
 from ..models import DossierState, Membership, PriorityPoll, User
-from ..services import deadlines, polls
+from ..services import polls
 from ..services.policy import Capability, capabilities
 from . import bp
 from .access import require_member
+from .due import catch_up
 from .dossiers import CHANGE_ERRORS, ERRORS
 from .governance_schemas import (
     BallotIn,
@@ -35,7 +36,7 @@ def voters_out(electorate: dict[str, dict[str, str | None]], colleges: dict[str,
     return [
         VoterOut(
             user_id=int(uid),
-            name=names.get(int(uid), "?"),
+            name=names[int(uid)],
             role=str(voter["role"]),
             college=str(colleges[voter["college"]]["name"]) if voter["college"] else None,
             voted=int(uid) in voted,
@@ -44,8 +45,11 @@ def voters_out(electorate: dict[str, dict[str, str | None]], colleges: dict[str,
     ]
 
 
-def electorate_names(membership: Membership) -> dict[int, str]:
-    return {m.user_id: m.user.display_name for m in membership.dossier.memberships}
+def electorate_names(electorate: dict[str, object]) -> dict[int, str]:
+    """Display names of the electorate, including members who left since the vote opened."""
+    ids = [int(uid) for uid in electorate]
+    rows = db.session.execute(db.select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}
 
 
 def poll_state(p: PriorityPoll) -> str:
@@ -57,7 +61,7 @@ def poll_out(p: PriorityPoll, viewer: Membership) -> PollOut:
     titles = {a.id: a.title for a in viewer.dossier.actions} | {
         int(k): v for k, v in ((p.result or {}).get("names") or {}).items()
     }
-    names = electorate_names(viewer) | {b.user_id: b.user.display_name for b in p.ballots}
+    names = electorate_names(p.electorate)
     mine = next((b.ranking for b in p.ballots if b.user_id == viewer.user_id), None)
     is_open = polls.is_open(p)
     return PollOut(
@@ -84,13 +88,6 @@ def poll_out(p: PriorityPoll, viewer: Membership) -> PollOut:
     )
 
 
-def catch_up(dossier_id: int) -> None:
-    """Close what is past its deadline before anyone reads it, and tell the others."""
-    if deadlines.close_due(dossier_id):
-        governance_changed(socketio, dossier_id, topic="deadline")
-        dossier_changed(socketio, dossier_id, {"actions": True})
-
-
 @bp.get("/dossiers/<int:dossier_id>/polls")
 @spec.validate(resp=Response(HTTP_200=PollList, **ERRORS), tags=["priority votes"])
 def list_polls(dossier_id: int) -> PollList:
@@ -105,6 +102,7 @@ def list_polls(dossier_id: int) -> PollList:
 def open_poll(dossier_id: int, json: PollIn) -> tuple[PollOut, int]:
     """Open a priority vote over all the actions (a lead or a partner)."""
     viewer = require_member(dossier_id, Capability.PROPOSE)
+    catch_up(dossier_id)
     p = polls.open_poll(
         dossier_id, viewer.user, closes_at=json.closes_at, secret=json.secret, adopt_on_close=json.adopt_on_close
     )
@@ -136,6 +134,7 @@ def cast_ballot(dossier_id: int, poll_id: int, json: BallotIn) -> PollOut:
 def close_poll(dossier_id: int, poll_id: int) -> PollOut:
     """Close before the deadline (whoever opened it, or a lead); the result is counted at once."""
     viewer = require_member(dossier_id, Capability.PROPOSE)
+    catch_up(dossier_id)
     p = polls.close_poll(dossier_id, poll_id, viewer.user, viewer.role)
     governance_changed(socketio, dossier_id, topic="poll", poll_id=poll_id)
     dossier_changed(socketio, dossier_id, {"actions": True})

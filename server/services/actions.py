@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..models import Action, Dossier
-from . import clock, documents, polls
+from . import clock, decisions, documents, polls
 from .documents import DocumentRef
 from .dossiers import lock_dossier, require_draft
 from .errors import Conflict, InvalidInput, NotFound
@@ -19,10 +19,16 @@ def _draft(dossier_id: int) -> Dossier:
 
 
 def _no_open_poll(dossier_id: int) -> None:
+    """The actions stay as they are while a vote on their order is under way."""
     if polls.open_poll_of(dossier_id) is not None:
         raise Conflict(
-            "A priority vote over the actions is open: close it before adding or deleting an action.",
+            "A priority vote over the actions is open: close it before adding, deleting or reordering actions.",
             code="poll_open",
+        )
+    if decisions.open_order_decision(dossier_id) is not None:
+        raise Conflict(
+            "A decision on the priority order is open: wait for its close before adding, deleting or reordering actions.",
+            code="order_decision_open",
         )
 
 
@@ -69,6 +75,7 @@ def delete_action(dossier_id: int, action_id: int) -> None:
 def reorder_actions(dossier_id: int, action_ids: list[int]) -> list[Action]:
     """Put the actions in the given order; the list must name each action exactly once."""
     dossier = _draft(dossier_id)
+    _no_open_poll(dossier_id)
     by_id = {a.id: a for a in dossier.actions}
     if sorted(action_ids) != sorted(by_id):
         raise InvalidInput(

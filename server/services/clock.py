@@ -14,6 +14,11 @@ def now() -> datetime:
     return _source()
 
 
+def source() -> Callable[[], datetime]:
+    """The clock in use (tests save it to restore it)."""
+    return _source
+
+
 def set_source(source: Callable[[], datetime] | None) -> None:
     """Replace the clock (tests); ``None`` restores the system clock."""
     global _source

@@ -216,10 +216,21 @@ def amend(dossier_id: int, decision_id: int, user: User, text: str, note: str | 
 
 
 def close(dossier_id: int, decision_id: int, user: User, role: str) -> Decision:
-    """Close before the deadline: the proposer or a lead."""
+    """Close before the deadline (the proposer or a lead), once every voter has voted.
+
+    Nobody loses their say to an early close: silence counts as consent under
+    the consent rule, so it must have had until the deadline to speak.
+    """
     d = _open_for_change(dossier_id, decision_id)
     if d.proposer_id != user.id and role != Role.LEAD.value:
         raise Forbidden("Only the proposer, or a lead, can close this decision early.", code="not_proposer")
+    missing = set(d.electorate) - {str(v.user_id) for v in d.votes}
+    if missing:
+        raise Conflict(
+            f"{len(missing)} voter(s) have not voted yet: the decision closes at its deadline, "
+            "or earlier once every voter has voted.",
+            code="votes_missing",
+        )
     _close(d, clock.now())
     db.session.commit()
     return d
@@ -279,8 +290,28 @@ def _close(d: Decision, at: datetime) -> None:
         "reasons": {"fr": list(result.reasons), "en": list(result.reasons_en)},
     }
     if d.adopted and d.kind == DecisionKind.PRIORITY_ORDER.value and d.poll_id is not None:
-        polls.adopt_by_decision(db.session.get(Dossier, d.dossier_id), d.poll_id, d.id)
+        _apply_order(d)
     d.register_sequence = register.record(d.dossier_id, DECISION, _register_content(d)).sequence
+
+
+def _apply_order(d: Decision) -> None:
+    """Adopt the poll's order; closing never fails, so an order that no longer fits is recorded as not applied."""
+    assert d.outcome is not None and d.poll_id is not None
+    dossier = db.session.get(Dossier, d.dossier_id)
+    assert dossier is not None
+    try:
+        polls.check_adoptable(dossier, polls.poll(dossier.id, d.poll_id))
+    except Conflict as refusal:
+        d.outcome = {**d.outcome, "order_not_applied": refusal.code}
+        return
+    polls.adopt_by_decision(dossier, d.poll_id, d.id)
+
+
+def open_order_decision(dossier_id: int) -> Decision | None:
+    """The open decision on adopting a priority order, if any."""
+    return next(
+        (d for d in decisions(dossier_id) if is_open(d) and d.kind == DecisionKind.PRIORITY_ORDER.value), None
+    )
 
 
 def _register_content(d: Decision) -> dict[str, Any]:
@@ -308,6 +339,7 @@ def _register_content(d: Decision) -> dict[str, Any]:
         "colleges": d.outcome["colleges"],
         "objections": d.outcome["objections"],
         "reasons": d.outcome["reasons"]["fr"],
+        "order_not_applied": d.outcome.get("order_not_applied"),
     }
 
 

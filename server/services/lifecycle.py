@@ -28,6 +28,7 @@ from .register_chain import utc_timestamp
 class Conditions:
     """What submission requires, and where the dossier stands on each point."""
 
+    content_hash: str
     missing_answers: list[MissingAnswer]
     order_required: bool
     order_adopted: bool
@@ -60,8 +61,8 @@ def conditions(dossier: Dossier) -> Conditions:
     order_required = len(dossier.actions) >= 2
     order_adopted = polls.adopted_order(dossier) == [a.id for a in dossier.actions]
     approval = _final_approval(dossier)
-    current = content.content_hash(dossier) if dossier.frozen_content_hash else None
-    unchanged = current is not None and current == dossier.frozen_content_hash
+    current = content.content_hash(dossier)
+    unchanged = current == dossier.frozen_content_hash
     approved = bool(approval and approval.adopted and approval.content_hash == dossier.frozen_content_hash)
     unmet = []
     if dossier.state != DossierState.FROZEN.value:
@@ -74,7 +75,7 @@ def conditions(dossier: Dossier) -> Conditions:
         unmet.append("final_approval")
     if dossier.frozen_content_hash and not unchanged:
         unmet.append("content_unchanged")
-    return Conditions(missing, order_required, order_adopted, approval, approved, unchanged, unmet)
+    return Conditions(current, missing, order_required, order_adopted, approval, approved, unchanged, unmet)
 
 
 _UNMET_MESSAGES = {
@@ -98,6 +99,10 @@ def freeze(
         raise Conflict("Add at least one action before freezing the dossier.", code="no_actions")
     if polls.open_poll_of(dossier_id) is not None:
         raise Conflict("A priority vote is still open: close it before freezing.", code="poll_open")
+    if decisions.open_order_decision(dossier_id) is not None:
+        raise Conflict(
+            "A decision on the priority order is still open: close it before freezing.", code="order_decision_open"
+        )
     closes_at = clock.require_deadline(closes_at)
     frozen_hash = content.content_hash(dossier)
     now = clock.now()

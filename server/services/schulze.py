@@ -232,7 +232,8 @@ def strongest_path(result: SchulzeResult[C], a: C, b: C) -> list[C]:
 _TEXTS: Mapping[str, Mapping[str, str]] = {
     "fr": {
         "ranking": "Ordre obtenu : {items}.",
-        "ballots": "{ballots} bulletin(s) compté(s), {weight} voix au total.",
+        "ballots": "{ballots} compté{s}, {weight} voix au total.",
+        "ballot": "bulletin",
         "direct": '"{x}" passe avant "{y}" : {n} {prefer} {x} à {y}, {m} {prefer_m} l\'inverse.',
         "path": (
             '"{x}" passe avant "{y}", bien que {n} {prefer} {y} à {x} contre {m} : '
@@ -273,7 +274,8 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "en": {
         "ranking": "Resulting order: {items}.",
-        "ballots": "{ballots} ballot(s) counted, {weight} votes in all.",
+        "ballots": "{ballots} counted, total weight {weight}.",
+        "ballot": "ballot",
         "direct": '"{x}" comes before "{y}": {n} {prefer} {x} to {y}, {m} {prefer_m} the reverse.',
         "path": (
             '"{x}" comes before "{y}", although {n} {prefer} {y} to {x} against {m}: '
@@ -352,7 +354,11 @@ def explain(result: SchulzeResult[C], names: Mapping[C, str], lang: str = "fr") 
 
     lines = [
         t["ranking"].format(items=", ".join(f"{i}. {name(c)}" for i, c in enumerate(result.order, 1))),
-        t["ballots"].format(ballots=result.ballot_count, weight=num(result.total_weight)),
+        t["ballots"].format(
+            ballots=f"{result.ballot_count} {t['ballot']}{'s' if result.ballot_count > 1 else ''}",
+            s="s" if result.ballot_count > 1 else "",
+            weight=num(result.total_weight),
+        ),
     ]
     def links(path: Sequence[C]) -> str:
         return t["sep"].join(

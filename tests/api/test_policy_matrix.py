@@ -12,8 +12,23 @@ import pytest
 
 from tests.support import PEOPLE, DossierWorld
 
+from .governance_support import (
+    VOTERS,
+    answer_everything,
+    ballot,
+    close_decision,
+    freeze,
+    ok,
+    open_poll,
+    propose,
+    soon,
+    vote,
+)
+
 LEAD_ONLY = (200, 403, 403, 403, 404, 401)
 MEMBERS = (200, 200, 200, 200, 404, 401)
+VOTER = (200, 200, 200, 403, 404, 401)  # lead, partner, beneficiary; never an observer
+PROPOSER = (200, 200, 403, 403, 404, 401)  # lead, partner; never a beneficiary nor an observer
 
 
 def _thread(world: DossierWorld) -> int:
@@ -28,7 +43,90 @@ def _invitation(world: DossierWorld) -> int:
     return int(reply.get_json()["id"])
 
 
-# (method, path builder, body builder, expected statuses, status that "allowed" means)
+def _actor(who: str) -> str:
+    """Who holds the resource a route acts on: the caller when they may propose, otherwise the lead,
+    so that lead and partner each act on their own poll or decision (the opener's or proposer's right)."""
+    return who if who in ("lead", "partner") else "lead"
+
+
+def _poll(world: DossierWorld, who: str = "lead") -> int:
+    return int(open_poll(world, _actor(who))["id"])
+
+
+def _decision(world: DossierWorld, who: str = "lead", **fields: Any) -> int:
+    return int(propose(world, _actor(who), **fields)["id"])
+
+
+def _objections(world: DossierWorld) -> int:
+    """A decision by consent to which every voter objected."""
+    decision = _decision(world, rule="consentement")
+    for voter in VOTERS:
+        vote(world, voter, decision, "objection", f"Objection de {voter}.")
+    return decision
+
+
+def _objected(world: DossierWorld, who: str) -> int:
+    """A decision by consent, proposed by the caller (or the lead), with the beneficiary's objection."""
+    decision = _decision(world, who, rule="consentement")
+    vote(world, "beneficiary", decision, "objection", "Pas le samedi.")
+    return decision
+
+
+def _voted(world: DossierWorld, who: str) -> int:
+    """A decision by the caller (or the lead) on which every voter has voted: it may close early."""
+    decision = _decision(world, who)
+    for voter in VOTERS:
+        vote(world, voter, decision, "pour")
+    return decision
+
+
+def _closed(world: DossierWorld, who: str) -> int:
+    decision = _decision(world, who)
+    close_decision(world, _actor(who), decision)
+    return decision
+
+
+def _reopenable(world: DossierWorld) -> None:
+    """Frozen, with an adopted decision to reopen."""
+    freeze(world)
+    decision = propose(world, "lead", kind="reopen", title="Rouvrir", text="Nous rouvrons.")["id"]
+    for voter in VOTERS:
+        vote(world, voter, decision, "pour")
+    close_decision(world, "lead", decision)
+
+
+def _submittable(world: DossierWorld) -> None:
+    """Every answer written, the order adopted, frozen, the final approval adopted."""
+    answer_everything(world.app, world.dossier_id, world.user_ids["partner"])
+    poll = open_poll(world)["id"]
+    for voter in VOTERS:
+        ballot(world, voter, poll, [world.action_ids])
+    ok(world.client("lead").post(world.url(f"/polls/{poll}/close")))
+    approval = freeze(world)["final_approval"]["decision_id"]
+    for voter in VOTERS:
+        vote(world, voter, approval, "pour")
+    close_decision(world, "lead", approval)
+    assert ok(world.client("lead").get(world.url("/lifecycle")))["unmet"] == []
+
+
+def _submitted(world: DossierWorld) -> str:
+    _submittable(world)
+    ok(world.client("lead").post(world.url("/submit")), 201)
+    return world.url("/receipt")
+
+
+def _then(setup: Any, path: str) -> Any:
+    """A path builder that first builds the world the route needs."""
+
+    def build(world: DossierWorld) -> str:
+        setup(world)
+        return world.url(path)
+
+    return build
+
+
+# (method, path builder, body builder, expected statuses per person)
+# Builders take the world, or the world and the caller (to act on the caller's own poll or decision).
 ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     "read dossier": ("GET", lambda w: w.url(), None, MEMBERS),
     "update dossier": ("PATCH", lambda w: w.url(), lambda w: {"title": "Projet renommé"}, LEAD_ONLY),
@@ -121,6 +219,64 @@ ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     "log out": ("POST", lambda w: "/api/auth/logout", None, (204, 204, 204, 204, 204, 401)),
     "form template": ("GET", lambda w: "/api/forms/annexe_b/1", None, (200,) * 6),
     "health": ("GET", lambda w: "/api/health", None, (200,) * 6),
+    # --- priority votes
+    "list polls": ("GET", lambda w: w.url("/polls"), None, MEMBERS),
+    "open a poll": (
+        "POST",
+        lambda w: w.url("/polls"),
+        lambda w: {"closes_at": soon(), "secret": True},
+        (201, 201, 403, 403, 404, 401),
+    ),
+    "read a poll": ("GET", lambda w: w.url(f"/polls/{_poll(w)}"), None, MEMBERS),
+    "cast a ballot": (
+        "PUT",
+        lambda w: w.url(f"/polls/{_poll(w)}/ballot"),
+        lambda w: {"ranking": [[w.action_ids[1]], [w.action_ids[0]]]},
+        VOTER,
+    ),
+    # whoever opened it, or a lead: lead and partner each close the poll they opened
+    "close a poll": ("POST", lambda w, who: w.url(f"/polls/{_poll(w, who)}/close"), None, PROPOSER),
+    # --- decisions
+    "list decisions": ("GET", lambda w: w.url("/decisions"), None, MEMBERS),
+    "propose a decision": (
+        "POST",
+        lambda w: w.url("/decisions"),
+        lambda w: {"title": "Budget", "text": "500 euros.", "rule": "consentement", "quorum_percent": 50,
+                   "closes_at": soon()},
+        (201, 201, 403, 403, 404, 401),
+    ),
+    "read a decision": ("GET", lambda w: w.url(f"/decisions/{_decision(w)}"), None, MEMBERS),
+    "vote on a decision": (
+        "PUT",
+        lambda w: w.url(f"/decisions/{_decision(w)}/vote"),
+        lambda w: {"choice": "abstention"},
+        VOTER,
+    ),
+    "maintain or withdraw an objection": (
+        "PUT",
+        lambda w: w.url(f"/decisions/{_objections(w)}/objection"),
+        lambda w: {"maintained": False},
+        VOTER,
+    ),
+    "amend a proposal": (
+        "POST",
+        lambda w, who: w.url(f"/decisions/{_objected(w, who)}/amend"),
+        lambda w: {"text": "Le samedi et le mercredi.", "note": "Pour celles qui travaillent."},
+        PROPOSER,
+    ),
+    "close a decision": ("POST", lambda w, who: w.url(f"/decisions/{_voted(w, who)}/close"), None, PROPOSER),
+    "state the outcome": (
+        "POST",
+        lambda w, who: w.url(f"/decisions/{_closed(w, who)}/statement"),
+        lambda w: {"statement": "Adoptée, merci à toutes et tous."},
+        PROPOSER,
+    ),
+    # --- lifecycle
+    "lifecycle": ("GET", lambda w: w.url("/lifecycle"), None, MEMBERS),
+    "freeze": ("POST", lambda w: w.url("/freeze"), lambda w: {"closes_at": soon()}, LEAD_ONLY),
+    "reopen": ("POST", _then(_reopenable, "/reopen"), None, LEAD_ONLY),
+    "submit": ("POST", _then(_submittable, "/submit"), None, (201, 403, 403, 403, 404, 401)),
+    "receipt": ("GET", _submitted, None, MEMBERS),
 }
 
 CASES = [
@@ -133,7 +289,7 @@ CASES = [
 @pytest.mark.parametrize(("route", "who", "expected"), CASES)
 def test_policy_answer(world: DossierWorld, route: str, who: str, expected: int) -> None:
     method, path, body, _ = ROUTES[route]
-    target = path(world)
+    target = path(world, who) if path.__code__.co_argcount == 2 else path(world)
     reply = world.client(who).request(method, target, body(world) if body else None)
     assert reply.status_code == expected, reply.get_data(as_text=True)
     if expected >= 400:

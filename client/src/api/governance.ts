@@ -140,6 +140,8 @@ export interface DecisionOutcome {
   colleges: Record<string, Tally>;
   objections: { reason: string; maintained: boolean; voter: string | null }[];
   reasons: { fr: string[]; en: string[] };
+  /** Set when an adopted priority-order decision could not reorder the actions (they changed meanwhile). */
+  order_not_applied?: string | null;
 }
 
 export interface Decision extends DecisionSummary {

@@ -169,6 +169,9 @@ const en: Messages = {
     membersLink: "Members and invitations",
     membersLinkReader: "Members",
     registerLink: "Decision register",
+    lifecycleLink: "Status and submission",
+    prioritiesLink: "Priority order",
+    decisionsLink: "Decisions",
     actionsHeading: "Actions in order of importance",
     actionsIntro:
       "Each action has its own form (Annexe B). The order tells the funder how important each one is.",
@@ -342,6 +345,7 @@ const en: Messages = {
       freeze: "Dossier frozen",
       reopen: "Dossier reopened",
       submit: "Dossier submitted",
+      decision_statement: "Outcome statement",
     },
   },
   live: {

@@ -173,6 +173,9 @@ const fr = {
     membersLink: "Membres et invitations",
     membersLinkReader: "Membres",
     registerLink: "Registre des décisions",
+    lifecycleLink: "État et dépôt",
+    prioritiesLink: "Ordre de priorité",
+    decisionsLink: "Décisions",
     actionsHeading: "Actions par ordre d'importance",
     actionsIntro:
       "Chaque action a son propre formulaire (Annexe B). L'ordre indique leur importance pour le financeur.",
@@ -350,6 +353,7 @@ const fr = {
       freeze: "Dossier figé",
       reopen: "Dossier rouvert",
       submit: "Dossier déposé",
+      decision_statement: "Déclaration de résultat",
     },
   },
   live: {

@@ -1,5 +1,168 @@
 // French strings of the "polls" section (the reference; en/polls.ts mirrors its keys).
 
-const polls = {} as const;
+const polls = {
+  // --- shared ---------------------------------------------------------------
+  dossierLine: "Dossier : {{title}}",
+  backToDossier: "Retour au dossier",
+  backToPolls: "Tous les votes sur l'ordre de priorité",
+  state: {
+    open: "Ouvert",
+    closed: "Clos",
+    cancelled: "Annulé",
+  },
+  secret: "Bulletins secrets",
+  named: "Bulletins nominatifs",
+  secretExplain: "Vote à bulletins secrets : chacun voit qui a voté, mais pas comment.",
+  namedExplain: "Vote à bulletins nominatifs : chaque membre du dossier voit le classement de chacun.",
+  closesOn: "Clôture le {{date}}",
+  closedOn: "Clos le {{date}}",
+  openedBy: "Ouvert par {{name}} le {{date}}",
+  votedCount_one: "{{count}} sur {{total}} a voté",
+  votedCount_other: "{{count}} sur {{total}} ont voté",
+  adoptOnClose: "Le résultat sera adopté automatiquement à la clôture.",
+  adoptByDecision: "Le résultat devra être adopté par une décision collégiale.",
+  adoptedBadge: "Ordre adopté",
+  errors: {
+    poll_already_open: "Un vote sur l'ordre de priorité est déjà ouvert dans ce dossier : attendez sa clôture pour en ouvrir un autre.",
+    poll_needs_two_actions: "Il faut au moins deux actions dans le dossier pour voter sur leur ordre de priorité.",
+    deadline_in_past: "La date de clôture est déjà passée : choisissez une date à venir.",
+    deadline_too_far: "La date de clôture doit être dans les 90 prochains jours.",
+    invalid_deadline: "Saisissez une date et une heure de clôture valides.",
+    voters_without_college:
+      "Des collèges existent : placez d'abord chaque membre votant dans un collège.",
+    votersWithoutCollegeNames: "Sans collège pour l'instant : {{names}}.",
+    membersLink: "Placer les membres dans les collèges",
+    dossier_not_draft: "Le dossier n'est plus en brouillon (il est figé ou déposé) : on ne peut plus voter sur l'ordre des actions.",
+    poll_closed: "Ce vote est clos : votre classement n'a pas pu être enregistré.",
+    not_in_electorate:
+      "Vous n'étiez pas membre votant quand ce vote a été ouvert : vous ne pouvez pas y participer.",
+    invalid_ranking: "Ce classement n'est pas valide. Rechargez la page puis réessayez.",
+    not_opener: "Seule la personne qui a ouvert ce vote, ou un porteur, peut le clore avant la date prévue.",
+    forbidden: "Votre rôle dans ce dossier ne permet pas de faire cela.",
+  },
+
+  // --- list page --------------------------------------------------------------
+  listTitle: "Ordre de priorité",
+  heading: "Ordre de priorité des actions",
+  intro1:
+    "Le financeur demande dans quel ordre d'importance le projet place ses actions. Ici, les membres du dossier en décident ensemble : chacun classe les actions, de la plus importante à la moins importante.",
+  intro2:
+    "Les classements sont comptés par la méthode de Schulze : elle compare les actions deux à deux (combien de personnes préfèrent l'une à l'autre) et en tire un ordre. La page du résultat montre tous les calculs, pour que chacun puisse vérifier.",
+  votesHeading: "Les votes",
+  noPolls: "Aucun vote pour l'instant.",
+  openPollLink: "Classer les actions",
+  viewPollLink: "Voir le vote",
+  viewResultLink: "Voir le résultat",
+  pollTitle: "Vote ouvert le {{date}}",
+  resultFirst: "En tête : {{title}}",
+  notAdopted: "Résultat non adopté",
+
+  // --- open form --------------------------------------------------------------
+  openHeading: "Ouvrir un vote",
+  openIntro: "Le vote porte sur toutes les actions du dossier. Tous les membres votants (porteurs, partenaires, bénéficiaires) pourront classer les actions.",
+  alreadyOpen: "Un vote est déjà ouvert : il faut attendre sa clôture (ou le clore) pour en ouvrir un autre.",
+  needTwoActions: "Il faut au moins deux actions dans le dossier pour ouvrir un vote.",
+  notDraft: "Le dossier est {{state}} : on ne peut plus ouvrir de vote sur l'ordre des actions.",
+  deadlineLabel: "Date et heure de clôture",
+  deadlineHint:
+    "Au plus tard dans 90 jours. Le vote se clôt tout seul à ce moment-là, même si personne n'est connecté.",
+  deadlineInvalid: "Saisissez une date et une heure de clôture, par exemple le 15/06 à 18:00.",
+  ballotLegend: "Bulletins",
+  ballotHint: "Ce choix sera affiché à chaque votant.",
+  namedOption: "Nominatifs",
+  namedOptionHint: "Chaque membre voit le classement de chacun.",
+  secretOption: "Secrets",
+  secretOptionHint: "On voit seulement qui a voté, pas comment.",
+  adoptLabel: "Adopter le résultat à la clôture",
+  adoptHint:
+    "L'ordre obtenu devient alors tout de suite l'ordre des actions du dossier et s'inscrit au registre des décisions. Sinon, il faudra une décision collégiale pour l'adopter.",
+  openSubmit: "Ouvrir le vote",
+
+  // --- poll page --------------------------------------------------------------
+  pollHeading: "Vote sur l'ordre de priorité",
+  notFound: "Ce vote n'existe pas dans ce dossier.",
+  aboutHeading: "Ce vote",
+  cannotVote: "Vous suivez ce vote sans y voter (seuls les membres votants au moment de l'ouverture votent).",
+  closeNow: "Clore le vote maintenant",
+  closeTitle: "Clore le vote maintenant ?",
+  closeText:
+    "Le résultat sera calculé tout de suite avec les classements reçus. Les personnes qui n'ont pas encore voté ne pourront plus le faire.",
+  closeConfirm: "Oui, clore le vote",
+  closedNow: "Le vote est clos : voici le résultat.",
+  refreshFailed: "La page n'a pas pu se mettre à jour. Rechargez-la.",
+
+  // ranking
+  rankHeading: "Votre classement",
+  rankIntro:
+    "Placez en haut l'action qui compte le plus pour vous. Faites glisser une action avec la poignée ⠿, ou utilisez les boutons « Monter » et « Descendre ».",
+  rankStart: "Au départ, les actions sont dans l'ordre actuel du dossier.",
+  rankTies:
+    "Deux actions vous semblent aussi importantes ? Cochez « À égalité avec la précédente ». Une action que vous ne voulez pas classer va dans « Non classées » : elle compte alors après toutes les autres.",
+  rankedHeading: "Actions classées",
+  rankedLabel: "Votre classement, de la plus importante à la moins importante",
+  placeLabel: "Place {{place}}",
+  placeTied: "ex æquo",
+  moveUp: "Monter",
+  moveDown: "Descendre",
+  tieLabel: "À égalité avec la précédente",
+  unrank: "Ne pas classer",
+  rank: "Classer",
+  dragHandle: "Faire glisser « {{title}} »",
+  unrankedHeading: "Non classées",
+  unrankedHint: "Ces actions sont à égalité entre elles, après toutes les actions classées.",
+  noUnranked: "Aucune : vous avez classé toutes les actions.",
+  movedTo: "« {{title}} » est maintenant à la place {{place}} sur {{total}}.",
+  movedToTied: "« {{title}} » est maintenant à la place {{place}} sur {{total}}, à égalité.",
+  tiedWith: "« {{title}} » est à égalité avec « {{previous}} ».",
+  untied: "« {{title}} » n'est plus à égalité avec « {{previous}} ».",
+  unranked: "« {{title}} » n'est plus classée.",
+  ranked: "« {{title}} » est classée à la fin, place {{place}}.",
+  dragCancelled: "Déplacement annulé.",
+  needOne: "Classez au moins une action avant d'enregistrer.",
+  save: "Enregistrer mon classement",
+  saved: "Votre classement est enregistré (vous pouvez le changer jusqu'à la clôture).",
+  unsaved: "Vous avez modifié votre classement : pensez à l'enregistrer.",
+  savedBefore: "Vous avez déjà voté. Vous pouvez changer votre classement jusqu'à la clôture.",
+
+  // voters
+  votersHeading: "Qui a voté",
+  voterVoted: "a voté",
+  voterNotVoted: "n'a pas encore voté",
+  voterCollege: "collège {{college}}",
+  ballotsHeading: "Les classements de chacun",
+  ballotsIntro: "Les bulletins sont nominatifs : voici le classement de chaque votant.",
+  ballotOf: "Classement de {{name}}",
+  ballotUnranked: "non classées : {{titles}}",
+  noBallots: "Aucun classement pour l'instant.",
+
+  // result
+  resultHeading: "Résultat",
+  orderHeading: "Ordre obtenu",
+  adopted: "Cet ordre a été adopté le {{date}} : c'est maintenant l'ordre des actions du dossier.",
+  registerLink: "Voir l'entrée n° {{sequence}} au registre des décisions",
+  registerLinkPlain: "Voir le registre des décisions",
+  notAdoptedText: "Cet ordre n'a pas été adopté : l'ordre des actions du dossier n'a pas changé.",
+  notAdoptedNoBallot: "Personne n'a voté : il n'y a pas d'ordre à adopter.",
+  notAdoptedByDecision: "Ce vote prévoyait que le résultat soit adopté par une décision collégiale.",
+  proposeAdoption: "Proposer une décision pour adopter cet ordre",
+  whyHeading: "Pourquoi cet ordre ?",
+  tieRuleHeading: "Règle de départage",
+  pairwiseHeading: "Préférences deux à deux",
+  pairwiseIntro:
+    "Chaque case donne le nombre de voix qui préfèrent l'action de la ligne à l'action de la colonne. En gras : la ligne l'emporte sur la colonne.",
+  pairwiseCaption: "Nombre de voix qui préfèrent l'action de la ligne à celle de la colonne",
+  pairwiseRegion: "Tableau des préférences deux à deux (défilable)",
+  strongestHeading: "Chaînes de préférences les plus fortes",
+  strongestIntro:
+    "Une action peut l'emporter sur une autre à travers une chaîne (A bat B, qui bat C). La force d'une chaîne est celle de son maillon le plus faible. Chaque case donne la force de la chaîne la plus forte de l'action de la ligne vers celle de la colonne (0 : aucune chaîne).",
+  strongestCaption: "Force de la chaîne la plus forte de l'action de la ligne vers celle de la colonne",
+  strongestRegion: "Tableau des chaînes les plus fortes (défilable)",
+  wins: "l'emporte",
+  rowHeader: "Action",
+  diagonal: "sans objet",
+  pathsHeading: "Les chaînes les plus fortes, une à une",
+  path: "{{path}} (force {{strength}})",
+  noPaths: "Aucune chaîne de préférences : les votes ne départagent aucune action.",
+} as const;
 
 export default polls;

@@ -1,7 +1,8 @@
 // /dossiers/:id — the dossier: its actions in order of importance, the
-// Annexe B questions of each action, and the storyboard.
+// Annexe B questions of each action, and the storyboard; at the top, where
+// the dossier stands in its lifecycle (LifecyclePanel).
 
-import { useEffect, useMemo, useRef } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import { Link, useParams } from "react-router";
 import type { Action } from "../../api/types";
 import { Loading } from "../../components/Layout";
@@ -12,6 +13,7 @@ import { LiveContext, useLiveConnection } from "../../live/hooks";
 import { useSession } from "../../session/SessionContext";
 import { ActionsManager } from "./ActionsManager";
 import { DossierNotFound } from "./DossierNotFound";
+import { LifecyclePanel } from "./LifecyclePanel";
 import { BeneficiariesSetting } from "./live/BeneficiariesSetting";
 import { DossierLiveContext, mayEdit } from "./live/context";
 import { AnnexeForms, Storyboard } from "./TemplateViews";
@@ -37,10 +39,12 @@ export function DossierPage() {
     previousRights.current = rights;
   }, [connection, dossier, rights]);
 
-  // The server does not push dossier changes (yet): look again when our edits
-  // are refused as read-only, when the page comes back into view, and now and
-  // then while this beneficiary may only comment (so the editor opens when the
-  // lead allows writing again).
+  // Look again when the server announces a change of the dossier (its `dossier`
+  // event: a freeze, a reopening, the lead's switch), when our edits are
+  // refused as read-only, when the page comes back into view, and now and then
+  // while this beneficiary may only comment (so the editor opens when the lead
+  // allows writing again). The lifecycle panel also asks for it when it sees
+  // the state move.
   const commentOnly = dossier?.my_role === "beneficiary" && !dossier.beneficiaries_may_edit && dossier.state === "brouillon";
   useEffect(() => {
     if (!connection) return;
@@ -61,6 +65,8 @@ export function DossierPage() {
       if (timer !== null) clearInterval(timer);
     };
   }, [connection, reload, commentOnly]);
+
+  const refreshDossier = useCallback(() => void reload(), [reload]);
 
   if (error && !dossier) return <DossierNotFound error={error} />;
   if (!dossier) return <Loading />;
@@ -98,6 +104,9 @@ export function DossierPage() {
       <nav aria-label={t("dossier.inPageNav")} className="in-page-nav">
         <ul>
           <li>
+            <a href="#lifecycle">{t("dossier.lifecycleLink")}</a>
+          </li>
+          <li>
             <a href="#actions">{t("dossier.actionsHeading")}</a>
           </li>
           <li>
@@ -112,10 +121,18 @@ export function DossierPage() {
             </Link>
           </li>
           <li>
+            <Link to={`/dossiers/${dossier.id}/priorites`}>{t("dossier.prioritiesLink")}</Link>
+          </li>
+          <li>
+            <Link to={`/dossiers/${dossier.id}/decisions`}>{t("dossier.decisionsLink")}</Link>
+          </li>
+          <li>
             <Link to={`/dossiers/${dossier.id}/register`}>{t("dossier.registerLink")}</Link>
           </li>
         </ul>
       </nav>
+
+      <LifecyclePanel dossier={dossier} onStateChange={refreshDossier} />
 
       <section aria-labelledby="actions" className="block">
         <h2 id="actions" ref={actionsHeading} tabIndex={-1}>

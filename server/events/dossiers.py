@@ -14,6 +14,8 @@ from flask import request
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
+from ..extensions import db
+from ..models import Membership
 from ..services import documents
 from ..services.errors import DomainError, NotAuthenticated
 from ..services.policy import Capability, authorize
@@ -24,8 +26,10 @@ Ack = dict[str, Any]
 _watching: dict[str, dict[int, int]] = {}
 
 
-def watch_room(dossier_id: int) -> str:
-    return f"watch:{dossier_id}"
+def watch_room(dossier_id: int, user_id: int) -> str:
+    """One room per watching member: notices go to the rooms of the dossier's members at the time they
+    are sent, so someone removed through any process stops receiving them everywhere."""
+    return f"watch:{dossier_id}:{user_id}"
 
 
 def _dossier_id(data: object) -> int:
@@ -43,7 +47,7 @@ def watch(data: object = None) -> Ack:
         authorize(current_user, dossier_id, Capability.READ)
     except DomainError as exc:
         return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
-    join_room(watch_room(dossier_id))
+    join_room(watch_room(dossier_id, current_user.id))
     _watching.setdefault(request.sid, {})[dossier_id] = current_user.id
     return {"ok": True}
 
@@ -53,8 +57,9 @@ def unwatch(data: object = None) -> Ack:
         dossier_id = _dossier_id(data)
     except DomainError as exc:
         return {"ok": False, "error": {"code": exc.code, "message": exc.message}}
-    leave_room(watch_room(dossier_id))
-    _watching.get(request.sid, {}).pop(dossier_id, None)
+    user_id = _watching.get(request.sid, {}).pop(dossier_id, None)
+    if user_id is not None:
+        leave_room(watch_room(dossier_id, user_id))
     return {"ok": True}
 
 
@@ -63,16 +68,20 @@ def disconnect(*_: object) -> None:
 
 
 def drop_watchers(socketio: SocketIO, dossier_id: int, members: set[int]) -> None:
-    """In this process, watchers who are no longer members stop receiving the dossier's notices."""
+    """In this process, forget the watchers who are no longer members (other processes stop
+    sending them notices because notices only go to current members' rooms)."""
     for sid, watched in list(_watching.items()):
-        if watched.get(dossier_id) not in (None, *members):
-            socketio.server.leave_room(sid, watch_room(dossier_id))
+        user_id = watched.get(dossier_id)
+        if user_id is not None and user_id not in members:
+            socketio.server.leave_room(sid, watch_room(dossier_id, user_id))
             del watched[dossier_id]
 
 
 def notify(socketio: SocketIO, dossier_id: int, event: str, payload: dict[str, Any]) -> None:
-    """Send a notice to everyone with the dossier open: editors and watchers."""
-    socketio.emit(event, {"id": dossier_id, **payload}, to=[documents.dossier_room(dossier_id), watch_room(dossier_id)])
+    """Send a notice to everyone with the dossier open: editors, and watchers who are still members."""
+    members = db.session.scalars(db.select(Membership.user_id).where(Membership.dossier_id == dossier_id))
+    rooms = [documents.dossier_room(dossier_id), *(watch_room(dossier_id, user_id) for user_id in members)]
+    socketio.emit(event, {"id": dossier_id, **payload}, to=rooms)
 
 
 def governance_changed(socketio: SocketIO, dossier_id: int, **what: Any) -> None:

@@ -65,7 +65,7 @@ def conditions(dossier: Dossier) -> Conditions:
     unchanged = current == dossier.frozen_content_hash
     approved = bool(approval and approval.adopted and approval.content_hash == dossier.frozen_content_hash)
     unmet = []
-    if dossier.state != DossierState.FROZEN.value:
+    if dossier.state == DossierState.DRAFT.value:
         unmet.append("frozen")
     if missing:
         unmet.append("answers")

@@ -56,6 +56,15 @@ const en: Messages = {
     weight: "Enter a whole number between 1 and 1000.",
   },
   errors: {
+    poll_open:
+      "A priority vote is under way: wait for its close before adding, deleting or reordering actions.",
+    order_decision_open:
+      "A decision on the priority order is under way: wait for its close before changing the actions or freezing the dossier.",
+    votes_missing:
+      "Not everyone has voted yet: the decision closes at its deadline, or earlier once every voter has voted.",
+    not_in_electorate: "You were not a voter when this vote opened, so you cannot take part in it.",
+    deadline_in_past: "The closing date must be in the future.",
+    deadline_too_far: "The closing date must be within 90 days.",
     generic: "Something went wrong. Please try again in a moment.",
     network_error: "The server is not responding. Check your connection and try again.",
     bad_response: "The server sent an unexpected reply. Please try again in a moment.",

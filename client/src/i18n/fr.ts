@@ -55,6 +55,16 @@ const fr = {
     weight: "Saisissez un nombre entier entre 1 et 1000.",
   },
   errors: {
+    poll_open:
+      "Un vote sur l'ordre de priorité est en cours : attendez sa clôture avant d'ajouter, de supprimer ou de réordonner des actions.",
+    order_decision_open:
+      "Une décision sur l'ordre de priorité est en cours : attendez sa clôture avant de modifier les actions ou de figer le dossier.",
+    votes_missing:
+      "Tout le monde n'a pas encore voté : la décision se clôt à sa date limite, ou plus tôt quand chaque votant s'est exprimé.",
+    not_in_electorate:
+      "Vous ne faisiez pas partie des votants quand ce vote s'est ouvert : vous ne pouvez pas y participer.",
+    deadline_in_past: "La date de clôture doit être dans le futur.",
+    deadline_too_far: "La date de clôture doit être dans les 90 jours.",
     generic: "Une erreur est survenue. Réessayez dans un instant.",
     network_error: "Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.",
     bad_response: "Le serveur a envoyé une réponse inattendue. Réessayez dans un instant.",

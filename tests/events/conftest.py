@@ -4,7 +4,9 @@ real ``python -m server.cli serve`` processes open, and a factory of such proces
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,7 +15,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import make_app
+from flask import Flask
+
+from server.extensions import db
+from tests.conftest import PG_ADMIN_URL, _pg_available, make_app, migrate, require_service
 from tests.live import LiveWorld, ServerProcess, servers
 from tests.support import build_world
 
@@ -71,3 +76,64 @@ def shared_world_and_server(
             live.close_clients()
     finally:
         close_live_world(live)
+
+
+# --- PostgreSQL (+ Redis) with several server processes ------------------------------------------
+
+# Redis channels are shared by every run on this machine: each run's dossiers get
+# ids no other run uses, so rooms ("dossier:<id>", "watch:<id>:<user>") never collide.
+REDIS_URL = os.environ.get("CODOSSIER_TEST_REDIS", "redis://127.0.0.1:6379/11")
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping())
+    except redis.RedisError:
+        return False
+
+
+@contextmanager
+def postgres_database(label: str, folder: Path) -> Iterator[tuple[Flask, str]]:
+    """A fresh migrated PostgreSQL database and an app on it, dropped afterwards."""
+    require_service(_pg_available(), "PostgreSQL at 127.0.0.1:5432")
+    name = f"codossier_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        migrate(make_app(url, folder))
+        app = make_app(url, folder)
+        first_id = 1_000_000 + uuid.uuid4().int % 1_000_000_000
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('dossiers', 'id'), {first_id})"))
+        try:
+            yield app, url
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def two_processes_on_postgres(
+    tmp_path_factory: pytest.TempPathFactory, label: str
+) -> Iterator[tuple[LiveWorld, ServerProcess, ServerProcess]]:
+    """A world on PostgreSQL served by two processes that share Redis."""
+    require_service(redis_available(), f"Redis at {REDIS_URL}")
+    folder = tmp_path_factory.mktemp(label)
+    with postgres_database(label, folder) as (app, url):
+        live = LiveWorld(app, build_world(app), url, folder, sa.create_engine(url))
+        try:
+            with servers() as start:
+                yield live, start(url, folder / "one", redis_url=REDIS_URL), start(url, folder / "two", redis_url=REDIS_URL)
+        finally:
+            live.close_clients()
+            live.engine.dispose()

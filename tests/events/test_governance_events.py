@@ -8,11 +8,9 @@ as the browser makes them; notices are awaited on ``threading`` conditions, neve
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,7 +25,7 @@ import sqlalchemy as sa
 from server.extensions import db
 from server.models import Membership, Role, User
 from server.services import actions, dossiers, invitations
-from tests.conftest import PG_ADMIN_URL, _pg_available, make_app, migrate, require_service
+from tests.events.conftest import two_processes_on_postgres
 from tests.live import (
     SESSION_COOKIE,
     TIMEOUT,
@@ -36,16 +34,13 @@ from tests.live import (
     ServerProcess,
     insert_text,
     plain_text,
-    servers,
     session_cookie,
     stored_doc,
     stored_fingerprint,
 )
-from tests.support import DossierWorld, build_world, join
+from tests.support import DossierWorld, join
 
 from .conftest import shared_world_and_server
-
-REDIS_URL = os.environ.get("CODOSSIER_TEST_REDIS", "redis://127.0.0.1:6379/11")
 
 
 # --- a watching connection ---------------------------------------------------------------
@@ -530,15 +525,6 @@ def test_the_sweeper_closes_a_decision_at_its_deadline(
 # --- several processes (PostgreSQL + Redis) --------------------------------------------------------
 
 
-def _redis_available() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping())
-    except redis.RedisError:
-        return False
-
-
 @dataclass
 class TwoProcesses:
     live: LiveWorld
@@ -549,39 +535,8 @@ class TwoProcesses:
 @pytest.fixture(scope="module")
 def two_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoProcesses]:
     """Two server processes on one PostgreSQL database, sharing Redis (as in test_scale_out)."""
-    require_service(_pg_available(), "PostgreSQL at 127.0.0.1:5432")
-    require_service(_redis_available(), f"Redis at {REDIS_URL}")
-    folder = tmp_path_factory.mktemp("governance-scale-out")
-    name = f"codossier_gov_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        migrate(make_app(url, folder))
-        app = make_app(url, folder)
-        # Redis channels are shared by every run on this machine: rooms ("watch:<id>") must not collide.
-        first_id = 1_000_000 + uuid.uuid4().int % 1_000_000_000
-        with app.app_context():
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('dossiers', 'id'), {first_id})"))
-            db.engine.dispose()
-        live = LiveWorld(app, build_world(app), url, folder, sa.create_engine(url))
-        try:
-            with servers() as start:
-                one = start(url, folder / "one", redis_url=REDIS_URL)
-                two = start(url, folder / "two", redis_url=REDIS_URL)
-                yield TwoProcesses(live, one, two)
-        finally:
-            live.close_clients()
-            live.engine.dispose()
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with two_processes_on_postgres(tmp_path_factory, "gov") as (live, one, two):
+        yield TwoProcesses(live, one, two)
 
 
 @pytest.mark.postgres

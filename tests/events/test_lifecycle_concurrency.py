@@ -11,10 +11,8 @@ Under CI=true a missing PostgreSQL is a failure (``require_service``), elsewhere
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,7 +26,7 @@ from flask import Flask
 from server.extensions import db
 from server.models import Dossier, Role, User
 from server.services import accounts, actions, dossiers, invitations, members
-from tests.conftest import PG_ADMIN_URL, _pg_available, make_app, migrate, require_service
+from tests.events.conftest import postgres_database
 from tests.api.test_lifecycle import adopt_order, approve, lifecycle
 from tests.live import TIMEOUT, ServerProcess, http_session, servers, session_cookie
 from tests.support import PASSWORD, DossierWorld
@@ -64,35 +62,16 @@ def _dossier_with_two_leads(app: Flask, lea: User, paul: User, n: int) -> Dossie
 @pytest.fixture(scope="module")
 def race(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Race]:
     """Dossiers with two leads each, and two server processes on one PostgreSQL database made for this module."""
-    require_service(_pg_available(), "PostgreSQL at 127.0.0.1:5432")
     folder = tmp_path_factory.mktemp("lifecycle-race")
-    name = f"codossier_race_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        migrate(make_app(url, folder))
-        app = make_app(url, folder)
-        try:
-            with app.app_context():
-                lea = accounts.create_account("lea@porteur.example", PASSWORD, "Léa Porteur")
-                paul = accounts.create_account("paul@porteur.example", PASSWORD, "Paul Porteur")
-                db.session.commit()
-                worlds = {
-                    kind: [_dossier_with_two_leads(app, lea, paul, n) for n in range(1, ROUNDS + 1)] for kind in RACES
-                }
-                db.session.remove()
-            with servers() as start:
-                yield Race(app, start(url, folder / "one"), start(url, folder / "two"), worlds)
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database("race", folder) as (app, url):
+        with app.app_context():
+            lea = accounts.create_account("lea@porteur.example", PASSWORD, "Léa Porteur")
+            paul = accounts.create_account("paul@porteur.example", PASSWORD, "Paul Porteur")
+            db.session.commit()
+            worlds = {kind: [_dossier_with_two_leads(app, lea, paul, n) for n in range(1, ROUNDS + 1)] for kind in RACES}
+            db.session.remove()
+        with servers() as start:
+            yield Race(app, start(url, folder / "one"), start(url, folder / "two"), worlds)
 
 
 def soon() -> str:

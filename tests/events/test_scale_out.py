@@ -6,33 +6,15 @@ Under CI=true a missing PostgreSQL or Redis is a failure; elsewhere a skip.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import PG_ADMIN_URL, _pg_available, make_app, migrate, require_service
-from tests.live import LiveWorld, ServerProcess, awareness_message, insert_text, plain_text, servers, stored_doc
-from tests.support import build_world
+from tests.events.conftest import two_processes_on_postgres
+from tests.live import LiveWorld, ServerProcess, awareness_message, insert_text, plain_text, stored_doc
 
 pytestmark = pytest.mark.postgres
-
-# Redis pub/sub channels ignore the database number and Flask-SocketIO's channel name
-# is fixed by the server, so runs sharing this Redis are kept apart by their rooms:
-# each run's dossier gets an id no other run uses (rooms are "doc:<dossier id>:<name>").
-REDIS_URL = os.environ.get("CODOSSIER_TEST_REDIS", "redis://127.0.0.1:6379/11")
-
-
-def _redis_available() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping())
-    except redis.RedisError:
-        return False
 
 
 @dataclass
@@ -44,43 +26,8 @@ class ScaleOut:
 
 @pytest.fixture(scope="module")
 def scale_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaleOut]:
-    require_service(_pg_available(), "PostgreSQL at 127.0.0.1:5432")
-    require_service(_redis_available(), f"Redis at {REDIS_URL}")
-    folder = tmp_path_factory.mktemp("scale-out")
-    name = f"codossier_live_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        migrate(make_app(url, folder))
-        app = make_app(url, folder)
-        first_id = 1_000_000 + uuid.uuid4().int % 1_000_000_000
-        with app.app_context():
-            from server.extensions import db
-
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('dossiers', 'id'), {first_id})"))
-            db.engine.dispose()
-        live = LiveWorld(app, build_world(app), url, folder, sa.create_engine(url))
-        try:
-            with servers() as start:
-                one = start(url, folder / "one", redis_url=REDIS_URL)
-                two = start(url, folder / "two", redis_url=REDIS_URL)
-                yield ScaleOut(live, one, two)
-                live.close_clients()
-        finally:
-            live.close_clients()
-            live.engine.dispose()
-            with app.app_context():
-                from server.extensions import db
-
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with two_processes_on_postgres(tmp_path_factory, "live") as (live, one, two):
+        yield ScaleOut(live, one, two)
 
 
 def test_both_processes_serve_the_same_postgresql_database(scale_out: ScaleOut) -> None:

@@ -113,6 +113,7 @@ from . import (  # noqa: E402,F401
     decisions,
     documents,
     dossiers,
+    exports,
     forms,
     health,
     invitations,

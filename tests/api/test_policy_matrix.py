@@ -277,6 +277,13 @@ ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     "reopen": ("POST", _then(_reopenable, "/reopen"), None, LEAD_ONLY),
     "submit": ("POST", _then(_submittable, "/submit"), None, (201, 403, 403, 403, 404, 401)),
     "receipt": ("GET", _submitted, None, MEMBERS),
+    "submission package": ("GET", _then(_submitted, "/submission"), None, MEMBERS),
+    "submission file": ("GET", _then(_submitted, "/submission/recu.json"), None, MEMBERS),
+    # --- export (everyone who can read the dossier)
+    "export docx": ("GET", lambda w: w.url("/export.docx"), None, MEMBERS),
+    "export pdf": ("GET", lambda w: w.url("/export.pdf"), None, MEMBERS),
+    "minutes docx": ("GET", lambda w: w.url(f"/decisions/{_closed(w, 'lead')}/minutes.docx"), None, MEMBERS),
+    "minutes pdf": ("GET", lambda w: w.url(f"/decisions/{_closed(w, 'lead')}/minutes.pdf"), None, MEMBERS),
 }
 
 CASES = [

@@ -447,6 +447,39 @@ const en: Messages = {
       nowComment: "Beneficiaries may now only comment.",
     },
   },
+  export: {
+    dossier: {
+      label: "Export the dossier",
+      heading: "Export the dossier",
+      pdf: "Export as PDF",
+      docx: "Export as Word (DOCX)",
+      hint: "The file is produced by the server from the saved text.",
+    },
+    minutes: {
+      label: "Download the minutes",
+      heading: "Download the minutes",
+      pdf: "Download the minutes (PDF)",
+      docx: "Download the minutes (Word)",
+      hint: "The minutes are produced by the server from the recorded decision.",
+    },
+    draftHint: "While the dossier is a draft, the file is marked “BROUILLON” (draft).",
+    preparing: {
+      pdf: "Preparing the PDF… this may take a few seconds.",
+      docx: "Preparing the Word file… this may take a few seconds.",
+    },
+    ready: {
+      pdf: "PDF ready: {{name}}",
+      docx: "Word file ready: {{name}}",
+    },
+    failed: {
+      pdf: "The PDF could not be produced.",
+      docx: "The Word file could not be produced.",
+    },
+    errors: {
+      decision_not_closed: "The decision is not closed yet: its minutes will be available once it closes.",
+      not_found: "Not found: this dossier or decision does not exist, or you do not have access to it.",
+    },
+  },
   notFound: {
     title: "Page not found",
     text: "This page does not exist.",

@@ -458,6 +458,39 @@ const fr = {
       nowComment: "Les bénéficiaires peuvent maintenant seulement commenter.",
     },
   },
+  export: {
+    dossier: {
+      label: "Exporter le dossier",
+      heading: "Exporter le dossier",
+      pdf: "Exporter en PDF",
+      docx: "Exporter en Word (DOCX)",
+      hint: "Le fichier est produit par le serveur à partir du texte enregistré.",
+    },
+    minutes: {
+      label: "Télécharger le procès-verbal",
+      heading: "Télécharger le procès-verbal",
+      pdf: "Télécharger le procès-verbal (PDF)",
+      docx: "Télécharger le procès-verbal (Word)",
+      hint: "Le procès-verbal est produit par le serveur à partir de la décision enregistrée.",
+    },
+    draftHint: "Tant que le dossier est en brouillon, le fichier porte la mention « BROUILLON ».",
+    preparing: {
+      pdf: "Préparation du PDF… cela peut prendre quelques secondes.",
+      docx: "Préparation du fichier Word… cela peut prendre quelques secondes.",
+    },
+    ready: {
+      pdf: "PDF prêt : {{name}}",
+      docx: "Fichier Word prêt : {{name}}",
+    },
+    failed: {
+      pdf: "Le PDF n'a pas pu être produit.",
+      docx: "Le fichier Word n'a pas pu être produit.",
+    },
+    errors: {
+      decision_not_closed: "La décision n'est pas encore close : son procès-verbal sera disponible après la clôture.",
+      not_found: "Introuvable : ce dossier ou cette décision n'existe pas, ou vous n'y avez pas accès.",
+    },
+  },
   notFound: {
     title: "Page introuvable",
     text: "Cette page n'existe pas.",

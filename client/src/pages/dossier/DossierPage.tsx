@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { Link, useParams } from "react-router";
 import type { Action } from "../../api/types";
+import { ExportButtons } from "../../components/ExportButtons";
 import { Loading } from "../../components/Layout";
 import { useDocumentTitle } from "../../components/useDocumentTitle";
 import { useDossier } from "../../components/useDossier";
@@ -131,6 +132,13 @@ export function DossierPage() {
           </li>
         </ul>
       </nav>
+
+      <ExportButtons
+        target={{ kind: "dossier", dossierId: dossier.id }}
+        heading={t("export.dossier.heading")}
+        draft={dossier.state === "brouillon"}
+        className="block card export--dossier"
+      />
 
       <LifecyclePanel dossier={dossier} onStateChange={refreshDossier} />
 

@@ -18,6 +18,7 @@ import {
 } from "../../api/governance";
 import type { Dossier } from "../../api/types";
 import { copyText } from "../../components/copy";
+import { ExportButtons } from "../../components/ExportButtons";
 import { describedBy, ErrorAlert, FieldError, StatusMessage } from "../../components/forms";
 import { Loading } from "../../components/Layout";
 import { ConfirmDialog } from "../../components/Modal";
@@ -902,6 +903,11 @@ function OutcomeSection({ decision, dossierId, onDecision }: { decision: Decisio
         </li>
         </ul>
       </div>
+      <ExportButtons
+        target={{ kind: "minutes", dossierId, decisionId: decision.id }}
+        heading={t("export.minutes.heading")}
+        headingLevel={3}
+      />
     </section>
   );
 }

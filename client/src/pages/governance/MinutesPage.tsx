@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import type { Decision, DecisionVoter } from "../../api/governance";
 import type { Dossier } from "../../api/types";
+import { ExportButtons } from "../../components/ExportButtons";
 import { Loading } from "../../components/Layout";
 import { useDocumentTitle } from "../../components/useDocumentTitle";
 import { useLocale } from "../../i18n/format";
@@ -212,6 +213,7 @@ function Minutes({ dossier, decision }: { dossier: Dossier; decision: Decision }
           </button>
           <Link to={`/dossiers/${dossier.id}/decisions/${decision.id}`}>{t("decisions.minutes.backToDecision")}</Link>
         </div>
+        <ExportButtons target={{ kind: "minutes", dossierId: dossier.id, decisionId: decision.id }} className="no-print" />
       </header>
 
       <section aria-labelledby="pv-facts" className="minutes__section">

@@ -121,4 +121,5 @@ from . import (  # noqa: E402,F401
     members,
     polls,
     register,
+    submission,
 )

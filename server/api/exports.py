@@ -23,7 +23,7 @@ from .schemas import ErrorReply
 MINUTES_ERRORS = ERRORS | {"HTTP_409": ErrorReply}
 
 
-def _download(file: ExportFile) -> FlaskResponse:
+def download(file: ExportFile) -> FlaskResponse:
     reply = FlaskResponse(file.data, mimetype=file.mimetype)
     reply.headers["Content-Disposition"] = file.content_disposition
     reply.headers["Cache-Control"] = "no-store"
@@ -34,14 +34,14 @@ def _download(file: ExportFile) -> FlaskResponse:
 def _dossier(dossier_id: int, fmt: Format) -> FlaskResponse:
     viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
-    return _download(export.dossier_file(viewer.dossier, fmt))
+    return download(export.dossier_file(viewer.dossier, fmt))
 
 
 def _minutes(dossier_id: int, decision_id: int, fmt: Format) -> FlaskResponse:
     viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     found = decisions.decision(dossier_id, decision_id)
-    return _download(export.minutes_file(viewer.dossier, found, fmt))
+    return download(export.minutes_file(viewer.dossier, found, fmt))
 
 
 @bp.get("/dossiers/<int:dossier_id>/export.docx")

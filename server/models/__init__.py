@@ -9,7 +9,7 @@ from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .poll import PollBallot, PriorityPoll
 from .register import RegisterEntry
-from .submission import Submission
+from .submission import Submission, SubmissionFile
 from .user import User
 
 __all__ = [
@@ -36,5 +36,6 @@ __all__ = [
     "RegisterEntry",
     "Role",
     "Submission",
+    "SubmissionFile",
     "User",
 ]

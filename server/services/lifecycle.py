@@ -4,7 +4,8 @@ Freezing computes the content hash, writes a ``freeze`` register entry and
 opens the final-approval decision bound to that hash. Reopening needs an
 adopted ``reopen`` decision taken since the freeze. Submitting checks every
 condition (:func:`conditions`), writes a ``submit`` entry and stores the
-receipt. The dossier row lock serialises concurrent freezes and submissions:
+receipt and the submission package (``submission_package``: the exact DOCX and
+PDF, the register, the receipt as JSON and PDF), all in one transaction. The dossier row lock serialises concurrent freezes and submissions:
 exactly one succeeds.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from ..extensions import db
 from ..models import Decision, DecisionKind, DecisionState, Dossier, DossierState, Submission, User
-from . import clock, content, decisions, polls, register, register_chain
+from . import clock, content, decisions, polls, register, register_chain, submission_package
 from .content import MissingAnswer
 from .decision_rules import Rule
 from .dossiers import lock_dossier
@@ -202,6 +203,7 @@ def submit(dossier_id: int, user: User) -> Submission:
     )
     dossier.state = DossierState.SUBMITTED.value
     db.session.add(submission)
+    submission_package.store(dossier, submission)
     db.session.commit()
     return submission
 

@@ -127,6 +127,11 @@ def _print(html: str) -> bytes:
         return document.write_pdf(pdf_tags=True)  # type: ignore[no-any-return]
 
 
+def print_html(html: str) -> bytes:
+    """Print HTML rendered from these templates (``render_html``) with the export stylesheet and fonts."""
+    return _print(html)
+
+
 def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 

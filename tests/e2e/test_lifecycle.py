@@ -3,8 +3,10 @@ read-only at once; submitting first lists what is missing, then succeeds with a 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
@@ -251,6 +253,16 @@ def test_submit_lists_what_is_missing_then_succeeds(new_context: Any) -> None:
     expect(receipt.get_by_role("status").filter(has_text=re.compile("Empreinte copiée|Copie impossible")).first).to_be_visible()
     expect(lead.locator(".badge").first).to_have_text("déposé")
     expect(lifecycle.get_by_role("button", name="Déposer le dossier")).to_have_count(0)
+
+    # The sealed package: the submitted PDF downloads with the bytes its fingerprint announces.
+    sealed = receipt.get_by_role("link", name="Dossier au format PDF")
+    expect(sealed).to_be_visible()
+    sealed_item = receipt.get_by_role("listitem").filter(has_text="Dossier au format PDF")
+    with lead.expect_download() as download:
+        sealed.click()
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    expect(sealed_item).to_contain_text(hashlib.sha256(data).hexdigest())
     assert_accessible(lead)
 
     # The register names the entries in French, the outcome statements included.

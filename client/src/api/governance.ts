@@ -268,3 +268,16 @@ export function reopenDossier(dossierId: number): Promise<Lifecycle> {
 export function submitDossier(dossierId: number): Promise<Receipt> {
   return request<Receipt>("POST", `${base(dossierId)}/submit`);
 }
+
+export interface SubmissionFile {
+  name: string;
+  mimetype: string;
+  size: number;
+  sha256: string;
+  /** Where the stored bytes download, identical every time. */
+  url: string;
+}
+
+export async function getSubmissionFiles(dossierId: number): Promise<SubmissionFile[]> {
+  return (await request<{ receipt: Receipt; files: SubmissionFile[] }>("GET", `${base(dossierId)}/submission`)).files;
+}

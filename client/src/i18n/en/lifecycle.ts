@@ -160,6 +160,17 @@ const lifecycle: Messages["lifecycle"] = {
     copied: "Fingerprint copied.",
     copyFailed: "Copy failed: select the fingerprint and copy it by hand.",
     registerLink: "See the register of decisions",
+    packageHeading: "The submitted dossier, sealed",
+    packageIntro:
+      "These files were produced and sealed at submission: every download gives exactly the same bytes, which their SHA-256 fingerprint lets anyone check.",
+    size: "{{kb}} kB",
+    files: {
+      dossier_docx: "Dossier as Word (DOCX)",
+      dossier_pdf: "Dossier as PDF",
+      registre_json: "Register of decisions (JSON)",
+      recu_json: "Receipt (JSON, for verification)",
+      recu_pdf: "Receipt (PDF)",
+    },
   },
   errors: {
     no_actions: "Add at least one action before freezing the dossier.",

@@ -167,6 +167,17 @@ const lifecycle = {
     copied: "Empreinte copiée.",
     copyFailed: "Copie impossible : sélectionnez l'empreinte et copiez-la à la main.",
     registerLink: "Voir le registre des décisions",
+    packageHeading: "Le dossier déposé, scellé",
+    packageIntro:
+      "Ces fichiers ont été produits et scellés au moment du dépôt : chaque téléchargement redonne exactement les mêmes octets, vérifiables par leur empreinte SHA-256.",
+    size: "{{kb}} ko",
+    files: {
+      dossier_docx: "Dossier au format Word (DOCX)",
+      dossier_pdf: "Dossier au format PDF",
+      registre_json: "Registre des décisions (JSON)",
+      recu_json: "Reçu (JSON, pour la vérification)",
+      recu_pdf: "Reçu (PDF)",
+    },
   },
   errors: {
     no_actions: "Ajoutez au moins une action avant de figer le dossier.",

@@ -11,10 +11,12 @@ import * as api from "../../api/client";
 import {
   freezeDossier,
   getLifecycle,
+  getSubmissionFiles,
   reopenDossier,
   submitDossier,
   type Lifecycle,
   type RuleName,
+  type SubmissionFile,
   type UnmetCondition,
 } from "../../api/governance";
 import type { Dossier } from "../../api/types";
@@ -732,10 +734,51 @@ function ReceiptView({ dossier, lifecycle }: { dossier: Dossier; lifecycle: Life
           </dd>
         </div>
       </dl>
+      <PackageFiles dossierId={dossier.id} />
       <p>
         <Link to={`/dossiers/${dossier.id}/register`}>{t("lifecycle.receipt.registerLink")}</Link>
       </p>
     </section>
+  );
+}
+
+/** The sealed package stored on submission: each file downloads with the same bytes every time. */
+function PackageFiles({ dossierId }: { dossierId: number }) {
+  const { t } = useLocale();
+  const [files, setFiles] = useState<SubmissionFile[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    getSubmissionFiles(dossierId).then(
+      (found) => current && setFiles(found),
+      (reason: unknown) => current && setError(api.errorMessage(reason)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [dossierId]);
+  return (
+    <div className="receipt__package">
+      <h4>{t("lifecycle.receipt.packageHeading")}</h4>
+      <p>{t("lifecycle.receipt.packageIntro")}</p>
+      <ErrorAlert message={error} />
+      {files ? (
+        <ul>
+          {files.map((file) => (
+            <li key={file.name}>
+              <a href={file.url} download={file.name}>
+                {t(`lifecycle.receipt.files.${file.name.replace(".", "_")}`, { defaultValue: file.name })}
+              </a>{" "}
+              <span className="receipt__size">({t("lifecycle.receipt.size", { kb: Math.max(1, Math.round(file.size / 1024)) })})</span>
+              <br />
+              <span className="receipt__sha">
+                SHA-256 <code>{file.sha256}</code>
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }
 

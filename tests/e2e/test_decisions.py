@@ -10,57 +10,11 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.steps import PASSWORD, PHONE, create_dossier, new_email, sign_up
+from tests.e2e.steps import PHONE, create_dossier, new_email, sign_up
+from tests.e2e.test_lifecycle import call_api
+from tests.e2e.test_live_editing import invitation, join
 
 TITLE = "Projet Jardin des Possibles"
-
-INVITE = """async ([dossierId, role]) => {
-  const session = await (await fetch('/api/auth/session')).json();
-  const reply = await fetch(`/api/dossiers/${dossierId}/invitations`, {
-    method: 'POST',
-    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token},
-    body: JSON.stringify({role}),
-  });
-  return (await reply.json()).url;
-}"""
-
-
-API = """async ([method, path, body]) => {
-  const session = await (await fetch('/api/auth/session')).json();
-  const reply = await fetch(path, {
-    method,
-    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token},
-    body: body === null ? undefined : JSON.stringify(body),
-  });
-  return {status: reply.status, body: await reply.json()};
-}"""
-
-
-def api(page: Any, method: str, path: str, body: Any = None) -> Any:
-    """Call the API as the page's user (set-up steps that belong to other pages)."""
-    reply = page.evaluate(API, [method, path, body])
-    assert reply["status"] < 300, reply
-    return reply["body"]
-
-
-def invitation(lead: Any, dossier_id: int, role: str) -> str:
-    """A join link created by the lead (through the API, from the lead's page)."""
-    url = lead.evaluate(INVITE, [dossier_id, role])
-    assert isinstance(url, str) and url.startswith("/join/")
-    return url
-
-
-def join(page: Any, url: str, name: str, *, with_account: bool = False) -> None:
-    page.goto(url)
-    if with_account:
-        page.get_by_label("Votre nom").fill(name)
-        page.get_by_label("Adresse e-mail").fill(new_email("partenaire"))
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-    else:
-        page.get_by_label("Votre prénom ou nom").fill(name)
-    page.get_by_role("button", name="Rejoindre le dossier").click()
-    expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
-
 
 def propose(lead: Any, dossier_id: int, *, title: str, text: str, rule: str, about_text: bool = False) -> str:
     """The lead fills « Proposer une décision » and lands on the new decision; returns its path."""
@@ -318,12 +272,12 @@ def test_adopting_a_priority_vote_then_reopening_a_frozen_dossier(new_context: A
     sign_up(lead, "Léa Porteur", new_email("lea"))
     dossier_id = create_dossier(lead, TITLE)
     base = f"/api/dossiers/{dossier_id}"
-    first = api(lead, "POST", f"{base}/actions", {"title": "Un jardin partagé"})
-    second = api(lead, "POST", f"{base}/actions", {"title": "Un repas de quartier"})
+    first = call_api(lead, "POST", f"{base}/actions", {"title": "Un jardin partagé"})
+    second = call_api(lead, "POST", f"{base}/actions", {"title": "Un repas de quartier"})
     deadline = lead.evaluate("new Date(Date.now() + 86400000).toISOString()")
-    poll = api(lead, "POST", f"{base}/polls", {"closes_at": deadline, "secret": False, "adopt_on_close": False})
-    api(lead, "PUT", f"{base}/polls/{poll['id']}/ballot", {"ranking": [[second["id"]], [first["id"]]]})
-    api(lead, "POST", f"{base}/polls/{poll['id']}/close")
+    poll = call_api(lead, "POST", f"{base}/polls", {"closes_at": deadline, "secret": False, "adopt_on_close": False})
+    call_api(lead, "PUT", f"{base}/polls/{poll['id']}/ballot", {"ranking": [[second["id"]], [first["id"]]]})
+    call_api(lead, "POST", f"{base}/polls/{poll['id']}/close")
 
     # From the poll's result page (?adopter=), the form proposes to adopt it.
     lead.goto(f"/dossiers/{dossier_id}/decisions?adopter={poll['id']}")
@@ -348,7 +302,7 @@ def test_adopting_a_priority_vote_then_reopening_a_frozen_dossier(new_context: A
     assert_accessible(lead)
 
     # Frozen: the only decision left to propose is reopening it.
-    api(lead, "POST", f"{base}/freeze", {"closes_at": deadline})
+    call_api(lead, "POST", f"{base}/freeze", {"closes_at": deadline})
     lead.goto(f"/dossiers/{dossier_id}/decisions")
     form = lead.get_by_role("form", name="Proposer une décision")
     expect(form.get_by_text("Le dossier est figé. La seule décision possible est de le rouvrir")).to_be_visible()

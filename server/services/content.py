@@ -48,8 +48,13 @@ def snapshot(dossier: Dossier) -> dict[str, Any]:
     }
 
 
+def hash_of(content: dict[str, Any]) -> str:
+    """The content hash of a :func:`snapshot` already taken."""
+    return hashlib.sha256(register_chain.canonical(content)).hexdigest()
+
+
 def content_hash(dossier: Dossier) -> str:
-    return hashlib.sha256(register_chain.canonical(snapshot(dossier))).hexdigest()
+    return hash_of(snapshot(dossier))
 
 
 @dataclass(frozen=True)

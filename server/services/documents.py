@@ -22,7 +22,7 @@ from ..models import Action, CommentThread, Dossier, DossierState, Membership
 from ..models.document import DocumentContribution, DocumentSnapshot, DocumentUpdate
 from . import clock
 from .errors import DomainError, NotFound
-from .forms import FormTemplate, get_template
+from .forms import FormTemplate, require_template
 from .policy import Capability, capabilities
 
 STORYBOARD = "storyboard"
@@ -71,12 +71,8 @@ def resolve(dossier_id: int, name: object) -> DocumentRef:
 
 def template_of(dossier: Dossier, ref: DocumentRef) -> FormTemplate:
     if ref.name == STORYBOARD:
-        template = get_template(dossier.storyboard_template_id, dossier.storyboard_template_version)
-    else:
-        template = get_template(dossier.template_id, dossier.template_version)
-    if template is None:
-        raise NotFound("The form template of this dossier is missing.")
-    return template
+        return require_template(dossier.storyboard_template_id, dossier.storyboard_template_version)
+    return require_template(dossier.template_id, dossier.template_version)
 
 
 def may_edit(membership: Membership) -> bool:

@@ -14,6 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, model_validator
 
+from .errors import NotFound
+
 FORMS_DIR = Path(__file__).resolve().parent.parent / "forms"
 
 Key = str
@@ -145,6 +147,14 @@ def all_templates(directory: Path = FORMS_DIR) -> dict[tuple[str, int], FormTemp
 
 def get_template(template_id: str, version: int) -> FormTemplate | None:
     return all_templates().get((template_id, version))
+
+
+def require_template(template_id: str, version: int) -> FormTemplate:
+    """The template a dossier was made from, or NotFound when it is missing."""
+    template = get_template(template_id, version)
+    if template is None:
+        raise NotFound("The form template of this dossier is missing.")
+    return template
 
 
 def latest_template(template_id: str) -> FormTemplate:

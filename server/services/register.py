@@ -63,12 +63,7 @@ def verify(dossier_id: int, expected_head: str | None = None) -> Verification:
 
 def latest(dossier_id: int, kind: str) -> RegisterEntry | None:
     """The newest entry of ``kind``."""
-    return db.session.scalar(
-        db.select(RegisterEntry)
-        .where(RegisterEntry.dossier_id == dossier_id, RegisterEntry.kind == kind)
-        .order_by(RegisterEntry.sequence.desc())
-        .limit(1)
-    )
+    return _newest(dossier_id, RegisterEntry.kind == kind)
 
 
 def content_of(row: RegisterEntry) -> dict[str, Any]:
@@ -76,9 +71,13 @@ def content_of(row: RegisterEntry) -> dict[str, Any]:
 
 
 def head(dossier_id: int) -> RegisterEntry | None:
+    return _newest(dossier_id)
+
+
+def _newest(dossier_id: int, *conditions: Any) -> RegisterEntry | None:
     return db.session.scalar(
         db.select(RegisterEntry)
-        .where(RegisterEntry.dossier_id == dossier_id)
+        .where(RegisterEntry.dossier_id == dossier_id, *conditions)
         .order_by(RegisterEntry.sequence.desc())
         .limit(1)
     )

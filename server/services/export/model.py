@@ -13,7 +13,6 @@ sanitized again here before being marked safe for the templates.
 
 from __future__ import annotations
 
-import hashlib
 import html as html_lib
 import re
 from collections import Counter
@@ -42,10 +41,9 @@ from ...models import (
     Submission,
     User,
 )
-from .. import clock, content, documents, polls, register, register_chain
+from .. import clock, content, documents, polls, register
 from ..documents import STORYBOARD, DocumentRef
-from ..errors import NotFound
-from ..forms import FormTemplate, Question, get_template
+from ..forms import FormTemplate, Question, require_template
 from ..rendering import ALLOWED_TAGS
 from . import html_blocks
 
@@ -764,13 +762,6 @@ def _date_label(dossier: Dossier, now: datetime) -> tuple[str, datetime]:
     return f"Version de travail du {french_datetime(now)}", now
 
 
-def _template(template_id: str, version: int) -> FormTemplate:
-    template = get_template(template_id, version)
-    if template is None:
-        raise NotFound("The form template of this dossier is missing.")
-    return template
-
-
 def register_head_label(head: str | None) -> str:
     return head or "registre vide"
 
@@ -779,10 +770,10 @@ def build(dossier: Dossier, *, now: datetime | None = None) -> DossierExport:
     """The export model of the dossier as it stands now."""
     now = now or clock.now()
     snapshot = content.snapshot(dossier)
-    content_hash = hashlib.sha256(register_chain.canonical(snapshot)).hexdigest()  # = content.content_hash
+    content_hash = content.hash_of(snapshot)
     draft = dossier.state != DossierState.SUBMITTED.value
-    action_template = _template(dossier.template_id, dossier.template_version)
-    storyboard_template = _template(dossier.storyboard_template_id, dossier.storyboard_template_version)
+    action_template = require_template(dossier.template_id, dossier.template_version)
+    storyboard_template = require_template(dossier.storyboard_template_id, dossier.storyboard_template_version)
     total = len(snapshot["actions"])
     actions = [
         ActionExport(

@@ -21,10 +21,6 @@ from typing import Any
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
-from sqlalchemy import select
-
-from ..extensions import db
-from ..models import Membership
 
 from . import dossiers as watching
 from ..services import awareness, documents
@@ -109,13 +105,13 @@ def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any
     latest their presence renewal, every 15 s).
     """
     expire_access(dossier_id)
-    members = set(db.session.scalars(select(Membership.user_id).where(Membership.dossier_id == dossier_id)))
+    members = watching.member_ids(dossier_id)
     for sid, joined_documents in list(_connections.items()):
         for ref, joined in list(joined_documents.items()):
             if ref.dossier_id == dossier_id and joined.user_id not in members:
                 _drop(sid, ref, server=socketio.server)
     watching.drop_watchers(socketio, dossier_id, members)
-    watching.notify(socketio, dossier_id, "dossier", settings)
+    watching.notify(socketio, dossier_id, "dossier", settings, members)
 
 
 def _relay() -> Relay:

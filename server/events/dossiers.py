@@ -77,9 +77,16 @@ def drop_watchers(socketio: SocketIO, dossier_id: int, members: set[int]) -> Non
             del watched[dossier_id]
 
 
-def notify(socketio: SocketIO, dossier_id: int, event: str, payload: dict[str, Any]) -> None:
+def member_ids(dossier_id: int) -> set[int]:
+    return set(db.session.scalars(db.select(Membership.user_id).where(Membership.dossier_id == dossier_id)))
+
+
+def notify(
+    socketio: SocketIO, dossier_id: int, event: str, payload: dict[str, Any], members: set[int] | None = None
+) -> None:
     """Send a notice to everyone with the dossier open: editors, and watchers who are still members."""
-    members = db.session.scalars(db.select(Membership.user_id).where(Membership.dossier_id == dossier_id))
+    if members is None:
+        members = member_ids(dossier_id)
     rooms = [documents.dossier_room(dossier_id), *(watch_room(dossier_id, user_id) for user_id in members)]
     socketio.emit(event, {"id": dossier_id, **payload}, to=rooms)
 

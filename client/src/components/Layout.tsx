@@ -52,7 +52,7 @@ function Header() {
       // The session is dropped locally anyway.
     } finally {
       setBusy(false);
-      navigate("/login");
+      void navigate("/login");
     }
   };
 
@@ -141,7 +141,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (user === null) {
       const next = location.pathname + location.search + location.hash;
-      navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
+      void navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
     }
   }, [user, location, navigate]);
   if (!user) return <Loading />;

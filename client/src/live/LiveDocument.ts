@@ -489,7 +489,7 @@ export class LiveDocument {
         id: user.id,
         name: user.name,
         color: typeof user.color === "string" ? user.color : "#374151",
-        role: (user.role ?? "partner") as Role,
+        role: user.role ?? "partner",
         isMe,
       });
     });

@@ -28,7 +28,7 @@ function CreateDossierForm() {
       },
       send: async () => {
         const dossier = await api.createDossier(title.trim(), structure.trim());
-        navigate(`/dossiers/${dossier.id}`);
+        void navigate(`/dossiers/${dossier.id}`);
       },
       onRefused: (error) => fieldErrorsFrom(error, ["title", "structure"], t("validation.serverRejected")),
     });

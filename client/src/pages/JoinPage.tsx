@@ -106,7 +106,7 @@ export function JoinPage() {
           ...(askAccount ? { email: account.email.trim(), password: account.password } : {}),
         });
         setSession(reply.session);
-        navigate(`/dossiers/${reply.dossier_id}`, { replace: true });
+        void navigate(`/dossiers/${reply.dossier_id}`, { replace: true });
       },
       onRefused: (error) => {
         if (isDeadLink(error)) {

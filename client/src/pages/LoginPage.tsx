@@ -118,7 +118,7 @@ export function LoginPage() {
 
   // Already logged in with an account: nothing to do here.
   useEffect(() => {
-    if (user && user.has_account) navigate(next, { replace: true });
+    if (user && user.has_account) void navigate(next, { replace: true });
   }, [user, next, navigate]);
 
   return (

@@ -32,11 +32,8 @@ function valueText(value: unknown, t: (key: string) => string): string {
   if (Array.isArray(value) && value.every((item) => typeof item === "string" || typeof item === "number")) {
     return value.join(", ");
   }
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
+  // A value read from the API's JSON always stringifies back.
+  return JSON.stringify(value);
 }
 
 function EntryContent({ content }: { content: Record<string, unknown> }) {

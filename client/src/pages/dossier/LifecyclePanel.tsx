@@ -186,7 +186,7 @@ function MissingAnswers({ lifecycle }: { lifecycle: Lifecycle }) {
     event.preventDefault();
     const params = new URLSearchParams(window.location.search);
     params.set("action", String(item.action_id));
-    navigate({ search: `?${params.toString()}` }, { replace: true, preventScrollReset: true });
+    void navigate({ search: `?${params.toString()}` }, { replace: true, preventScrollReset: true });
     focusQuestion(item.action_id, lang === "en" ? item.label_en : item.label_fr);
   };
   return (

@@ -55,12 +55,15 @@ function ProposeForm({ dossier, colleges, pollId, onCancelAdopt }: { dossier: Do
   const { t } = useLocale();
   const navigate = useNavigate();
   const kind: Kind = dossier.state === "fige" ? "reopen" : pollId !== null ? "priority_order" : "general";
-  const prefill = (k: Kind) =>
-    k === "reopen"
-      ? { title: t("decisions.propose.titleReopen"), text: t("decisions.propose.textReopen") }
-      : k === "priority_order"
-        ? { title: t("decisions.propose.titleAdopt"), text: t("decisions.propose.textAdopt") }
-        : { title: "", text: "" };
+  const prefill = useCallback(
+    (k: Kind) =>
+      k === "reopen"
+        ? { title: t("decisions.propose.titleReopen"), text: t("decisions.propose.textReopen") }
+        : k === "priority_order"
+          ? { title: t("decisions.propose.titleAdopt"), text: t("decisions.propose.textAdopt") }
+          : { title: "", text: "" },
+    [t],
+  );
   const [title, setTitle] = useState(() => prefill(kind).title);
   const [text, setText] = useState(() => prefill(kind).text);
   const [rule, setRule] = useState<RuleName>("consentement");
@@ -83,7 +86,7 @@ function ProposeForm({ dossier, colleges, pollId, onCancelAdopt }: { dossier: Do
     setTitle((value) => (value.trim() === "" || value === before.title ? after.title : value));
     setText((value) => (value.trim() === "" || value === before.text ? after.text : value));
     previousKind.current = kind;
-  }, [kind]);
+  }, [kind, prefill]);
 
   const validate = (): Partial<Record<Field, string>> => {
     const next: Partial<Record<Field, string>> = {};
@@ -121,7 +124,7 @@ function ProposeForm({ dossier, colleges, pollId, onCancelAdopt }: { dossier: Do
         about_text: aboutText,
         poll_id: kind === "priority_order" ? pollId : null,
       });
-      navigate(`/dossiers/${dossier.id}/decisions/${created.id}`);
+      void navigate(`/dossiers/${dossier.id}/decisions/${created.id}`);
     } catch (reason) {
       const fieldErrors: Partial<Record<Field, string>> = {};
       if (api.isApiError(reason, "validation_error")) {

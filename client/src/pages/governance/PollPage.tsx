@@ -279,6 +279,7 @@ function RankingEditor({ dossierId, poll, onSaved }: { dossierId: number; poll: 
       window.removeEventListener("keydown", onKey);
     };
     // The listeners read the latest state through refs: they only depend on which action is dragged.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dragging]);
 
   const startDrag = (id: number) => (event: ReactPointerEvent<HTMLElement>) => {

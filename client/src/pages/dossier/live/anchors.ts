@@ -36,7 +36,11 @@ export function selectedPassage(editor: Editor): Passage | null {
   const quote = editor.state.doc.textBetween(from, to, " ").replace(/\s+/g, " ").trim();
   if (!quote) return null;
   const encode = (pos: number) =>
-    toBase64(Y.encodeRelativePosition(absolutePositionToRelativePosition(pos, sync.type, sync.binding.mapping as never)));
+    toBase64(
+      Y.encodeRelativePosition(
+        absolutePositionToRelativePosition(pos, sync.type, sync.binding.mapping as never) as Y.RelativePosition,
+      ),
+    );
   return {
     anchor: { start: encode(from), end: encode(to) },
     quote: quote.length > MAX_QUOTE ? `${quote.slice(0, MAX_QUOTE - 1)}…` : quote,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .extensions import db
 from .models import Dossier, Membership, Role, User
@@ -38,9 +39,10 @@ ACTIONS = (
 
 
 def demo_dossier() -> Dossier | None:
-    return db.session.scalar(
+    dossier: Dossier | None = db.session.scalar(
         db.select(Dossier).join(User, Dossier.created_by_id == User.id).where(User.email == LEAD_EMAIL)
     )
+    return dossier
 
 
 def seed() -> Dossier:
@@ -103,7 +105,7 @@ def _write_first_answers(dossier: Dossier) -> None:
     authors = {m.user.display_name: m.user_id for m in dossier.memberships}
     for action_index, question, person_index, paragraphs in FIRST_ANSWERS:
         name = STORYBOARD if action_index is None else action_document(dossier.actions[action_index].id)
-        doc = pycrdt.Doc()
+        doc: pycrdt.Doc[Any] = pycrdt.Doc()
         fragment = doc.get(question, type=pycrdt.XmlFragment)
         for text in paragraphs:
             fragment.children.append(pycrdt.XmlElement("paragraph", {}, [pycrdt.XmlText(text)]))

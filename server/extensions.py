@@ -11,7 +11,7 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from spectree import SecurityScheme, SpecTree
-from spectree.models import SecuritySchemeData
+from spectree.models import InType, SecureType, SecuritySchemeData
 
 from .config import MIGRATIONS_DIR
 from .models.base import Base
@@ -45,7 +45,7 @@ spec = SpecTree(
     security_schemes=[
         SecurityScheme(
             name="session",
-            data=SecuritySchemeData(type="apiKey", field_in="cookie", name="codossier_session"),
+            data=SecuritySchemeData(type=SecureType.API_KEY, field_in=InType.COOKIE, name="codossier_session"),
         )
     ],
 )

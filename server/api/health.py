@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response as HttpResponse
-from flask import current_app
+from flask import jsonify
 from sqlalchemy import text
 from spectree import Response
 
@@ -23,4 +23,4 @@ def health() -> HealthOut:
 @spec.validate(tags=["meta"])
 def openapi() -> HttpResponse:
     """The OpenAPI 3 document, generated from the routes' pydantic models."""
-    return current_app.json.response(spec.spec)
+    return jsonify(spec.spec)

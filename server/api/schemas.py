@@ -11,12 +11,12 @@ from ..services.accounts import MIN_PASSWORD_LENGTH
 from ..services.invitations import MAX_VALIDITY_DAYS
 
 
-def _text(max_length: int) -> Any:
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
+def _text(max_length: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
 
-Title = _text(200)
-Name = _text(80)
+Title = Annotated[str, _text(200)]
+Name = Annotated[str, _text(80)]
 Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]

@@ -18,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from . import dossiers as watching
+from .sockets import request
 from ..services import awareness, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated
@@ -109,7 +110,7 @@ def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any
     for sid, joined_documents in list(_connections.items()):
         for ref, joined in list(joined_documents.items()):
             if ref.dossier_id == dossier_id and joined.user_id not in members:
-                _drop(sid, ref, server=socketio.server)
+                _drop(sid, ref, server=socketio.server)  # type: ignore[attr-defined]
     watching.drop_watchers(socketio, dossier_id, members)
     watching.notify(socketio, dossier_id, "dossier", settings, members)
 
@@ -191,7 +192,7 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
         message = documents.parse_message(raw)
         ref, joined = _joined(dossier_id, name)
         if message.kind == AWARENESS:
-            return _relay_awareness(ref, joined, message, bytes(raw))  # type: ignore[arg-type]
+            return _relay_awareness(ref, joined, message, bytes(raw))  # type: ignore[call-overload]
         if message.sub == STEP1:
             emit("y", (ref.dossier_id, ref.name, documents.sync_step2(ref, message.payload)))
             return {"ok": True}

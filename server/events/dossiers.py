@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_login import current_user
 from flask_socketio import SocketIO, join_room, leave_room
 
@@ -19,6 +18,7 @@ from ..models import Membership
 from ..services import documents
 from ..services.errors import DomainError, NotAuthenticated
 from ..services.policy import Capability, authorize
+from .sockets import request
 
 Ack = dict[str, Any]
 
@@ -73,7 +73,7 @@ def drop_watchers(socketio: SocketIO, dossier_id: int, members: set[int]) -> Non
     for sid, watched in list(_watching.items()):
         user_id = watched.get(dossier_id)
         if user_id is not None and user_id not in members:
-            socketio.server.leave_room(sid, watch_room(dossier_id, user_id))
+            socketio.server.leave_room(sid, watch_room(dossier_id, user_id))  # type: ignore[attr-defined]
             del watched[dossier_id]
 
 
@@ -88,7 +88,7 @@ def notify(
     if members is None:
         members = member_ids(dossier_id)
     rooms = [documents.dossier_room(dossier_id), *(watch_room(dossier_id, user_id) for user_id in members)]
-    socketio.emit(event, {"id": dossier_id, **payload}, to=rooms)
+    socketio.emit(event, {"id": dossier_id, **payload}, to=rooms)  # type: ignore[arg-type]  # a list of rooms is fine
 
 
 def governance_changed(socketio: SocketIO, dossier_id: int, **what: Any) -> None:

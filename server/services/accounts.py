@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,7 +26,17 @@ class PasswordHashing:
     dummy_hash: str
 
 
-def make_password_hashing(parameters: dict[str, int]) -> PasswordHashing:
+class Argon2Parameters(TypedDict, total=False):
+    """Costs that replace argon2's defaults (config ARGON2_PARAMETERS; the tests lower them)."""
+
+    time_cost: int
+    memory_cost: int
+    parallelism: int
+    hash_len: int
+    salt_len: int
+
+
+def make_password_hashing(parameters: Argon2Parameters) -> PasswordHashing:
     hasher = PasswordHasher(**parameters)
     return PasswordHashing(hasher, hasher.hash("codossier-timing-equaliser"))
 
@@ -92,7 +103,7 @@ def upgrade_guest(user: User, email: str, password: str) -> User:
 
 def authenticate(email: str, password: str) -> User:
     hashing = _hashing()
-    user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+    user: User | None = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
     stored = user.password_hash if user is not None else None
     try:
         hashing.hasher.verify(stored or hashing.dummy_hash, password)

@@ -350,10 +350,10 @@ def decide(
     if not voters:
         raise ValueError("a decision needs at least one eligible voter")
     cweights: dict[CollegeId, Fraction] = {}
-    for college, raw_weight in (college_weights or {}).items():
-        cweights[college] = _fraction(raw_weight, f"weight of collège {college!r}")
-        if cweights[college] <= 0:
-            raise ValueError(f"weight of collège {college!r} must be positive, got {raw_weight!r}")
+    for cid, raw_weight in (college_weights or {}).items():
+        cweights[cid] = _fraction(raw_weight, f"weight of collège {cid!r}")
+        if cweights[cid] <= 0:
+            raise ValueError(f"weight of collège {cid!r} must be positive, got {raw_weight!r}")
     members: dict[CollegeId, list[VoterId]] = {c: [] for c in cweights}
     for voter, college in voters.items():
         if college is None:

@@ -249,7 +249,7 @@ def close_if_due(dossier_id: int, decision_id: int) -> bool:
 
 
 def outcome_of(d: Decision) -> decision_rules.Outcome:
-    votes = {
+    votes: dict[decision_rules.VoterId, decision_rules.Vote] = {
         v.user_id: decision_rules.Vote(Choice(v.choice), v.reason, v.maintained)
         for v in d.votes
         if str(v.user_id) in d.electorate

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,8 +117,8 @@ def stored_state(ref: DocumentRef) -> bytes:
     return merge(([snapshot] if snapshot else []) + list(rows))
 
 
-def load_doc(ref: DocumentRef) -> pycrdt.Doc:
-    doc = pycrdt.Doc()
+def load_doc(ref: DocumentRef) -> pycrdt.Doc[Any]:
+    doc: pycrdt.Doc[Any] = pycrdt.Doc()
     doc.apply_update(stored_state(ref))
     return doc
 
@@ -248,7 +249,8 @@ def append(entries: list[tuple[DocumentRef, int, bytes]]) -> None:
 
 def _insert_ignoring_conflict(model: type[Any], values: dict[str, Any]) -> Insert:
     dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
-    return dialect.insert(model).values(**values).on_conflict_do_nothing()
+    statement: Insert = dialect.insert(model).values(**values).on_conflict_do_nothing()
+    return statement
 
 
 def compact(ref: DocumentRef) -> int:
@@ -291,7 +293,7 @@ def compact(ref: DocumentRef) -> int:
     if not rows:
         db.session.commit()
         return 0
-    doc = pycrdt.Doc()
+    doc: pycrdt.Doc[Any] = pycrdt.Doc()
     doc.apply_update(snapshot.data)
     for row in rows:
         doc.apply_update(row.data)
@@ -317,9 +319,9 @@ def _compaction_lock(ref: DocumentRef) -> bool:
     return bool(db.session.scalar(select(func.pg_try_advisory_xact_lock(key))))
 
 
-def _add_contributions(ref: DocumentRef, rows: list[Any]) -> None:
+def _add_contributions(ref: DocumentRef, rows: Sequence[Any]) -> None:
     counts = Counter(row.author_id for row in rows)
-    sizes = Counter()
+    sizes: Counter[int] = Counter()
     for row in rows:
         sizes[row.author_id] += len(row.data)
     for author_id, count in counts.items():

@@ -61,7 +61,7 @@ def lock_dossier(dossier_id: int) -> Dossier:
     Every change to a dossier's members, invitations or actions goes through
     here, so concurrent changes to one dossier are serialised.
     """
-    dossier = db.session.scalar(
+    dossier: Dossier | None = db.session.scalar(
         db.select(Dossier).where(Dossier.id == dossier_id).with_for_update().execution_options(populate_existing=True)
     )
     if dossier is None:

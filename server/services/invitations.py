@@ -154,7 +154,7 @@ def _find(token: str, *, lock: bool = False) -> Invitation:
     query = db.select(Invitation).where(Invitation.id == invitation_id)
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
-    invitation = db.session.scalar(query)
+    invitation: Invitation | None = db.session.scalar(query)
     if invitation is None or not hmac.compare_digest(invitation.nonce, str(nonce)):
         raise NotFound("This link does not lead to any dossier any more.", code="invitation_not_found")
     return invitation

@@ -223,7 +223,7 @@ def _receipt(dossier: Dossier, head: str, sequence: int, at: datetime, user: Use
 
 
 def submission(dossier_id: int) -> Submission:
-    found = db.session.scalar(db.select(Submission).where(Submission.dossier_id == dossier_id))
+    found: Submission | None = db.session.scalar(db.select(Submission).where(Submission.dossier_id == dossier_id))
     if found is None:
         raise NotFound("This dossier has not been submitted.")
     return found

@@ -57,9 +57,10 @@ def capabilities(role: Role | str, dossier: Dossier) -> frozenset[Capability]:
 def membership_of(user: User | None, dossier_id: int) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
-    return db.session.scalar(
+    membership: Membership | None = db.session.scalar(
         db.select(Membership).where(Membership.dossier_id == dossier_id, Membership.user_id == user.id)
     )
+    return membership
 
 
 def authorize(user: User | None, dossier_id: int, capability: Capability) -> Membership:

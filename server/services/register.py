@@ -75,9 +75,10 @@ def head(dossier_id: int) -> RegisterEntry | None:
 
 
 def _newest(dossier_id: int, *conditions: Any) -> RegisterEntry | None:
-    return db.session.scalar(
+    entry: RegisterEntry | None = db.session.scalar(
         db.select(RegisterEntry)
         .where(RegisterEntry.dossier_id == dossier_id, *conditions)
         .order_by(RegisterEntry.sequence.desc())
         .limit(1)
     )
+    return entry

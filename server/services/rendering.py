@@ -40,9 +40,9 @@ class Answer:
         return len(self.text.replace("\n", ""))
 
 
-def _heading(attributes: dict[str, Any]) -> str:
+def _heading(raw_level: Any) -> str:
     try:
-        level = int(float(attributes.get("level", 2)))
+        level = int(float(2 if raw_level is None else raw_level))
     except (TypeError, ValueError):
         level = 2
     return f"h{min(max(level, 1), 6)}"
@@ -81,7 +81,7 @@ def _node_html(node: object) -> str:
         return f"<{VOID[tag]}>"
     inner = "".join(_node_html(child) for child in node.children)
     if tag == "heading":
-        name = _heading(dict(node.attributes))
+        name = _heading(node.attributes.get("level"))
     elif tag in BLOCKS:
         name = BLOCKS[tag]
     else:
@@ -111,7 +111,7 @@ def _node_text(node: object, prefix: str = "") -> str:
     return "".join(_node_text(child, prefix) for child in node.children)
 
 
-def render_fragment(doc: pycrdt.Doc, key: str) -> Answer:
+def render_fragment(doc: pycrdt.Doc[Any], key: str) -> Answer:
     fragment = doc.get(key, type=pycrdt.XmlFragment)
     children = list(fragment.children)
     html = "".join(_node_html(child) for child in children)

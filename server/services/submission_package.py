@@ -116,7 +116,7 @@ def package_files(found: Submission) -> list[SubmissionFile]:
 
 
 def package_file(found: Submission, name: str) -> SubmissionFile:
-    row = db.session.scalar(
+    row: SubmissionFile | None = db.session.scalar(
         db.select(SubmissionFile).where(SubmissionFile.submission_id == found.id, SubmissionFile.name == name)
     )
     if row is None:

@@ -25,7 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -272,9 +272,12 @@ def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> No
     char("end")
 
 
-def _text_width(doc: DocumentObject) -> Any:
+def _text_width(doc: DocumentObject) -> Emu:
     section = doc.sections[0]
-    return section.page_width - section.left_margin - section.right_margin
+    page, left, right = section.page_width, section.left_margin, section.right_margin
+    if page is None or left is None or right is None:  # _new_document sets all three
+        raise ValueError("the section has no page width or margins")
+    return Emu(page - left - right)
 
 
 def _header(doc: DocumentObject, left: str, mark: str | None) -> None:
@@ -348,7 +351,7 @@ def _cell_text(cell: Any, text: str, *, bold: bool = False, right: bool = False,
 def _table(doc: DocumentObject, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float],
            *, numeric_from: int | None = None, bold_last: bool = False) -> Table:
     rows = [list(r) for r in rows]
-    table = doc.add_table(rows=1, cols=len(headers))
+    table: Table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
@@ -369,7 +372,7 @@ def _table(doc: DocumentObject, headers: Sequence[str], rows: Iterable[Sequence[
 
 
 def _key_values(doc: DocumentObject, pairs: Sequence[tuple[str, str]], *, mono_keys: Sequence[str] = ()) -> Table:
-    table = doc.add_table(rows=0, cols=2)
+    table: Table = doc.add_table(rows=0, cols=2)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for key, value in pairs:
@@ -473,7 +476,7 @@ class _AnswerWriter:
                         first, loose = False, []
                     self._list(child, depth + 1)
                 elif isinstance(child, Node) and child.tag in html_blocks.BLOCKS:
-                    inner = child.children if child.tag == "p" else [child.text()]
+                    inner: list[Node | str] = child.children if child.tag == "p" else [child.text()]
                     if loose:
                         self._list_paragraph(style if first else "List Continue", num_id if first else None, loose)
                         first, loose = False, []

@@ -727,7 +727,7 @@ def _participation(dossier: Dossier, action_ids: list[int]) -> ParticipationExpo
     by_role = rows({u: ROLE_GROUPS.get(r, r) for u, r in role_of.items()}, [ROLE_GROUPS[r] for r in ROLE_ORDER])
     by_college = (
         rows(
-            {u: college_of.get(u) or ("Sans collège" if u in role_of else None) for u in people},  # type: ignore[misc]
+            {u: college_of.get(u) or ("Sans collège" if u in role_of else None) for u in people},
             [c.name for c in dossier.colleges] + ["Sans collège"],
         )
         if dossier.colleges

@@ -35,7 +35,7 @@ FONTS = {
 }
 
 
-class FontsOnly(URLFetcher):
+class FontsOnly(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
     """Fetch the DejaVu font files, and nothing else."""
 
     def fetch(self, url: str, headers: Any = None) -> Any:

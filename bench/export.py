@@ -42,7 +42,8 @@ ROOT = Path(os.environ.get("CODOSSIER_BENCH_TREE") or Path(__file__).resolve().p
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from prepare import make_app as prepared_app, migrate  # noqa: E402  (bench/ is the script's folder)
+from prepare import make_app as prepared_app  # noqa: E402  (bench/ is the script's folder)
+from prepare import migrate  # noqa: E402
 
 PASSWORD = "bench password not secret"
 SENTENCES = (

@@ -23,6 +23,8 @@ Scenarios (see README.md for what each measures and the targets):
 from __future__ import annotations
 
 import argparse
+import contextlib
+import itertools
 import json
 import os
 import platform
@@ -168,7 +170,7 @@ class Sampler:
         pid = self.pids[name]
         points = sorted((s for s in self.samples if a.at <= s.at <= b.at), key=lambda s: s.at)
         best = None
-        for x, y in zip(points, points[1:]):
+        for x, y in itertools.pairwise(points):
             if x.cpu.get(pid) is None or y.cpu.get(pid) is None or y.at <= x.at:
                 continue
             value = 100.0 * (y.cpu[pid] - x.cpu[pid]) / CLK_TCK / (y.at - x.at)  # type: ignore[operator]
@@ -206,17 +208,13 @@ class Processes:
 
     def stop(self, process: subprocess.Popen[Any], timeout: float = 10.0) -> None:
         if process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 process.wait(timeout=5)
         if process in self.running:
             self.running.remove(process)
@@ -441,10 +439,8 @@ class Bench:
         finally:
             sampler.stop()
             for spy, _ in profiles:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     spy.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    pass
                 self.procs.stop(spy)
         servers_report = []
         for i, server in enumerate(servers):
@@ -766,7 +762,7 @@ def summarise_profile(raw: Path, top: int = 25) -> dict[str, Any]:
     return {
         "file": str(raw),
         "samples": total,
-        "inclusive_pct": {label: share(n) for (label, _, _), n in zip(PROFILE_BUCKETS, inclusive)},
+        "inclusive_pct": {label: share(n) for (label, _, _), n in zip(PROFILE_BUCKETS, inclusive, strict=True)},
         "top_self_pct": [(frame, share(n)) for frame, n in sorted(self_time.items(), key=lambda kv: -kv[1])[:top]],
     }
 

@@ -71,7 +71,8 @@ def seed() -> Dossier:
 # First answers, as the members would have typed them: (document, question, author's index in PEOPLE, paragraphs).
 FIRST_ANSWERS = (
     (0, "objectifs", 0, (
-        "Rapprocher une alimentation de qualité des habitants des villages du bassin minier qui n'ont plus de commerce.",
+        "Rapprocher une alimentation de qualité des habitants des villages du bassin minier "
+        "qui n'ont plus de commerce.",
         "Faire de l'épicerie un lieu de rencontre, tenu avec les habitants.",
     )),
     (0, "public_beneficiaire", 3, (
@@ -87,11 +88,12 @@ FIRST_ANSWERS = (
         "par 212 habitants lors des marchés et des permanences du centre social.",
     )),
     (None, "besoin_collectif", 4, (
-        "L'idée vient des habitants : on en a parlé au repas des voisins, puis on a fait une réunion à la salle des fêtes.",
+        "L'idée vient des habitants : on en a parlé au repas des voisins, "
+        "puis on a fait une réunion à la salle des fêtes.",
     )),
     (None, "gouvernance_partagee", 0, (
-        "Un comité de pilotage élargi se réunit chaque mois : l'association, le centre social, la banque alimentaire "
-        "et quatre habitants tirés au sort parmi les bénévoles.",
+        "Un comité de pilotage élargi se réunit chaque mois : l'association, le centre social, "
+        "la banque alimentaire et quatre habitants tirés au sort parmi les bénévoles.",
     )),
 )
 

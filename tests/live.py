@@ -658,7 +658,8 @@ def total_updates(engine: sa.Engine, dossier_id: int, document: str) -> int:
             conn.execute(
                 sa.text(
                     "SELECT (SELECT count(*) FROM document_updates WHERE dossier_id = :d AND document = :n)"
-                    " + COALESCE((SELECT folded_updates FROM document_snapshots WHERE dossier_id = :d AND document = :n), 0)"
+                    " + COALESCE((SELECT folded_updates FROM document_snapshots"
+                    " WHERE dossier_id = :d AND document = :n), 0)"
                 ),
                 {"d": dossier_id, "n": document},
             ).scalar_one()
@@ -680,7 +681,7 @@ def stored_fingerprint(engine: sa.Engine, dossier_id: int, document: str) -> tup
     return (
         total_updates(engine, dossier_id, document),
         state_vector(doc),
-        sorted(f"{key}={doc.get(key, type=pycrdt.XmlFragment)}" for key in doc.keys()),
+        sorted(f"{key}={doc.get(key, type=pycrdt.XmlFragment)}" for key in doc),
     )
 
 

@@ -27,7 +27,8 @@ def _no_open_poll(dossier_id: int) -> None:
         )
     if decisions.open_order_decision(dossier_id) is not None:
         raise Conflict(
-            "A decision on the priority order is open: wait for its close before adding, deleting or reordering actions.",
+            "A decision on the priority order is open: "
+            "wait for its close before adding, deleting or reordering actions.",
             code="order_decision_open",
         )
 

@@ -406,7 +406,8 @@ def decide(
             f"Quorum reached: {_n(p, '', 'participant', 'en')} out of {e} (quorum {qen}).")
     else:
         need = math.ceil(q * e)
-        say(f"Quorum non atteint : {_n(p, 'participant', '', 'fr')} sur {e}, il en fallait au moins {need} (quorum {qfr}).",
+        say(f"Quorum non atteint : {_n(p, 'participant', '', 'fr')} sur {e}, "
+            f"il en fallait au moins {need} (quorum {qfr}).",
             f"Quorum not reached: {_n(p, '', 'participant', 'en')} out of {e}, at least {need} needed (quorum {qen}).")
         say("Non adoptée : le quorum n'est pas atteint.", "Not adopted: the quorum was not reached.")
 

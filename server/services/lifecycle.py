@@ -5,8 +5,9 @@ opens the final-approval decision bound to that hash. Reopening needs an
 adopted ``reopen`` decision taken since the freeze. Submitting checks every
 condition (:func:`conditions`), writes a ``submit`` entry and stores the
 receipt and the submission package (``submission_package``: the exact DOCX and
-PDF, the register, the receipt as JSON and PDF), all in one transaction. The dossier row lock serialises concurrent freezes and submissions:
-exactly one succeeds.
+PDF, the register, the receipt as JSON and PDF), all in one transaction. The
+dossier row lock serialises concurrent freezes and submissions: exactly one
+succeeds.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ The result keeps everything needed to check it by hand: the pairwise matrix
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -173,7 +174,7 @@ def _strongest_paths(
             if j == i:
                 continue
             for k in cands:
-                if k == i or k == j:
+                if k in (i, j):
                     continue
                 via = min(p[j][i], p[i][k])
                 if via > p[j][k]:
@@ -363,7 +364,7 @@ def explain(result: SchulzeResult[C], names: Mapping[C, str], lang: str = "fr") 
     def links(path: Sequence[C]) -> str:
         return t["sep"].join(
             t["link"].format(u=name(u), v=name(v), a=num(d[u][v]), b=num(d[v][u]))
-            for u, v in zip(path, path[1:])
+            for u, v in itertools.pairwise(path)
         )
 
     for i, x in enumerate(result.order):

@@ -139,7 +139,6 @@ def test_postgresql_itself_refuses_to_change_or_delete_an_entry(recorded: Dossie
         "UPDATE register_entries SET kind = 'x' WHERE sequence = 1",
         "DELETE FROM register_entries WHERE sequence = 1",
     ):
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-            with recorded.app.app_context(), db.engine.begin() as conn:
-                conn.execute(sa.text(statement))
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), recorded.app.app_context(), db.engine.begin() as conn:
+            conn.execute(sa.text(statement))
     assert _verify(recorded)["ok"] is True

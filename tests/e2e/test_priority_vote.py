@@ -221,7 +221,8 @@ def _in_a_week(page: Any) -> str:
             """() => {
                 const d = new Date(Date.now() + 7 * 24 * 3600 * 1000);
                 const pad = (n) => String(n).padStart(2, "0");
-                return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+                const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+                return `${day}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
             }"""
         )
     )

@@ -410,7 +410,7 @@ def test_freeze_turns_an_open_editor_read_only(
     for who in ("lead", "partner", "beneficiary"):
         fresh = live.client(server, who, live.document(1)).connect()
         assert fresh.join() == {"ok": True, "read_only": True, "max_update_bytes": 1024 * 1024}
-        refused = fresh.type(lambda d: insert_text(d, "calendrier", 0, 0, f"{who} "))
+        refused = fresh.type(lambda d: insert_text(d, "calendrier", 0, 0, f"{who} "))  # noqa: B023  (run at once)
         assert refused is not None and refused["error"]["code"] == "read_only", refused
     assert "Après le gel" not in _stored_text(live, document)
 

@@ -47,12 +47,12 @@ SAVED = {"saved": True}
 
 EVENTS = ("join", "leave", "sync step 1", "update", "awareness")
 EXPECTED: dict[str, tuple[Any, ...]] = {
-    #               join                   leave                  sync step 1            update                 awareness
+    #               join                   leave                  sync step 1            update                 awareness  # noqa: E501
     "lead":        (JOINED,                OK,                    OK,                    SAVED,                 OK),
     "partner":     (JOINED,                OK,                    OK,                    SAVED,                 OK),
     "beneficiary": (JOINED,                OK,                    OK,                    SAVED,                 OK),
     "observer":    (JOINED_READ_ONLY,      OK,                    OK,                    Refused("read_only"),  OK),
-    "outsider":    (Refused("not_found"),  Refused("not_joined"), Refused("not_joined"), Refused("not_joined"), Refused("not_joined")),
+    "outsider":    (Refused("not_found"),  Refused("not_joined"), Refused("not_joined"), Refused("not_joined"), Refused("not_joined")),  # noqa: E501
     "anonymous":   (CANNOT_CONNECT,) * 5,
 }  # fmt: skip
 

@@ -140,7 +140,8 @@ def test_the_answers_route_renders_the_stored_text_as_html_and_plain_text(live: 
     objectifs = answers["objectifs"]
     assert objectifs["html"] == (
         "<h2>Nos objectifs</h2>"
-        '<p>Un <strong>jardin</strong> ouvert à <a href="https://example.org/jardin?a=1&amp;b=2" rel="noopener noreferrer">'
+        "<p>Un <strong>jardin</strong> ouvert à "
+        '<a href="https://example.org/jardin?a=1&amp;b=2" rel="noopener noreferrer">'
         "tous</a></p>"
         "<ul><li><p>semer</p></li><li><p>récolter</p></li></ul>"
         "<p>&lt;script&gt;alert(\"x\")&lt;/script&gt; &lt;b&gt;pas gras&lt;/b&gt; piège</p>"

@@ -220,7 +220,8 @@ def test_english_explanation_and_bare_choices() -> None:
     assert outcome.adopted
     assert outcome.reasons == (
         "Quorum atteint : 7 participants sur 10 (quorum 50\u00a0%).",
-        "Adoptée à la majorité qualifiée : 71,4\u00a0% de pour parmi les votes exprimés, il fallait 2/3 ; 5 pour, 2 contre.",
+        "Adoptée à la majorité qualifiée : 71,4\u00a0% de pour parmi les votes exprimés, "
+        "il fallait 2/3 ; 5 pour, 2 contre.",
     )
     assert outcome.explain("en") == (
         "Quorum reached: 7 participants out of 10 (quorum 50%).",

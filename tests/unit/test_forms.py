@@ -522,7 +522,7 @@ def test_a_key_written_twice_in_one_mapping_is_refused(tmp_path: Path) -> None:
 def test_loose_values_are_refused(tmp_path: Path, line: str, problem: str) -> None:
     source = (Path(__file__).resolve().parents[2] / "server" / "forms" / "storyboard.yaml").read_text(encoding="utf-8")
     key = line.split(":")[0]
-    lines = [line if l.startswith(f"{key}:") else l for l in source.splitlines()]
+    lines = [line if original.startswith(f"{key}:") else original for original in source.splitlines()]
     path = tmp_path / "loose.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(TemplateError, match=rf"loose\.yaml: {problem}"):

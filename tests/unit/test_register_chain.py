@@ -57,7 +57,7 @@ def rehash(entries: list[ChainEntry], start: int = 0) -> list[ChainEntry]:
 def chain() -> list[ChainEntry]:
     return build(
         [
-            {"decision": n, "title": f"Décision n°{n}", "votes": {"pour": n, "contre": 1}, "at": "2025-03-0%dT10:00:00Z" % (n % 9 + 1)}
+            {"decision": n, "title": f"Décision n°{n}", "votes": {"pour": n, "contre": 1}, "at": f"2025-03-0{n % 9 + 1}T10:00:00Z"}
             for n in range(1, 11)
         ]
     )

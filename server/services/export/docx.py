@@ -648,7 +648,8 @@ def _cover(doc: DocumentObject, m: DossierExport) -> None:
         _para(doc, m.mark or "", "Draft Mark")
         note = "Version de travail : ce document n’est pas le dossier déposé."
         if m.missing_count:
-            note += f" {m.missing_count} réponse{'s' if m.missing_count > 1 else ''} obligatoire{'s' if m.missing_count > 1 else ''} manquante{'s' if m.missing_count > 1 else ''}."
+            plural = "s" if m.missing_count > 1 else ""
+            note += f" {m.missing_count} réponse{plural} obligatoire{plural} manquante{plural}."
         paragraph = _para(doc, note, "Guidance")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -728,7 +729,8 @@ def _governance(doc: DocumentObject, m: DossierExport) -> None:
             f"{' ; vote secret' if p.secret else ''}. Décompte par la méthode de Schulze."
         ))
         if m.provisional_order:
-            _para(doc, "L’ordre actuel des actions n’est pas celui de ce vote (actions ajoutées, retirées ou réordonnées depuis) : un nouveau vote de priorité est nécessaire.", "Missing Answer")
+            _para(doc, "L’ordre actuel des actions n’est pas celui de ce vote (actions ajoutées, retirées ou "
+                  "réordonnées depuis) : un nouveau vote de priorité est nécessaire.", "Missing Answer")
         _heading(doc, "Résultat", 3)
         writer = _AnswerWriter(doc)
         num_id = writer._restart("List Number")

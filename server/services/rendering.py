@@ -43,7 +43,7 @@ class Answer:
 def _heading(raw_level: Any) -> str:
     try:
         level = int(float(2 if raw_level is None else raw_level))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an editor may write any value, "inf" too
         level = 2
     return f"h{min(max(level, 1), 6)}"
 

@@ -54,8 +54,25 @@ def _error(exc: DomainError) -> Ack:
 
 
 def _refuse(dossier_id: object, name: object, exc: DomainError) -> None:
-    if _is_id(dossier_id) and isinstance(name, str):
-        emit("y-error", {"dossier_id": dossier_id, "document": name[:80], **_error(exc)})
+    """The ``y-error`` event of a refused message; ids that are not an int and a str are sent as null."""
+    emit(
+        "y-error",
+        {
+            "dossier_id": dossier_id if _is_id(dossier_id) else None,
+            "document": name[:80] if isinstance(name, str) else None,
+            **_error(exc),
+        },
+    )
+
+
+def _ack_field(raw: object) -> str:
+    """The key of a ``y`` acknowledgement, read from the message's first bytes (docs/protocol.md).
+
+    ``ok`` for a sync step 1 (0, 0) or an awareness message (1); ``saved`` for anything else.
+    """
+    if isinstance(raw, bytes | bytearray) and (raw[:1] == b"\x01" or raw[:2] == b"\x00\x00"):
+        return "ok"
+    return "saved"
 
 
 def _is_id(value: object) -> bool:
@@ -145,9 +162,12 @@ def join(data: object = None) -> Ack:
 
 
 def leave(data: object = None) -> Ack:
+    """Leave a document; leaving one that is not joined has nothing to do and succeeds."""
     try:
         ref, _ = _joined(*_args(data))
     except DomainError as exc:
+        if exc.code == "not_joined":
+            return {"ok": True}
         return {"ok": False, "error": _error(exc)}
     _drop(request.sid, ref)
     return {"ok": True}
@@ -198,12 +218,12 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
         return _store(ref, joined, message)
     except DomainError as exc:
         _refuse(dossier_id, name, exc)
-        return {"saved": False, "error": _error(exc)}
+        return {_ack_field(raw): False, "error": _error(exc)}
     except Exception:
         log.exception("live message failed")
         failure = DomainError("Something went wrong on our side.", code="internal_error")
         _refuse(dossier_id, name, failure)
-        return {"saved": False, "error": _error(failure)}
+        return {_ack_field(raw): False, "error": _error(failure)}
 
 
 def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: bytes) -> Ack:
@@ -215,7 +235,7 @@ def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: by
 def _store(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
     documents.check_update(message.payload, current_app.config["MAX_UPDATE_BYTES"])
     if (message.sub == STEP2 or not joined.may_edit) and documents.adds_nothing(ref, message.payload):
-        return {"saved": True}
+        return {"saved": True}  # e.g. a reconnecting client's step 2, or known structs sent again
     if not joined.may_edit:
         raise DomainError("You can read this document but not change it.", code="read_only")
     _relay().submit(ref, joined.user_id, message.payload)

@@ -203,12 +203,11 @@ def adds_nothing(ref: DocumentRef, update: bytes) -> bool:
     """True when the stored state already holds everything ``update`` carries.
 
     A reconnecting client's sync step 2 always repeats the document's delete
-    set; such an update is acknowledged without being stored or credited.
+    set, and a client may send known structs again; such an update is
+    acknowledged without being stored or credited.
     """
     if update == EMPTY_UPDATE:
         return True
-    if pycrdt.Decoder(update).read_var_uint() != 0:  # it carries new or known structs
-        return False
     state = stored_state(ref)
     return pycrdt.merge_updates(state, update) == pycrdt.merge_updates(state, EMPTY_UPDATE)
 

@@ -43,6 +43,9 @@ class Joined:
     may_edit: bool
     checked_at: float
     clocks: dict[int, int] = field(default_factory=dict)  # awareness client id -> last clock
+    # The stored state vector when it joined (or last caught up, see events/queue.py): the
+    # connection holds at least that; what is committed later reaches it by broadcast.
+    baseline: bytes = b"\x00"
 
 
 # sid -> joined documents
@@ -114,6 +117,15 @@ def expire_access(dossier_id: int) -> None:
                 joined.checked_at = float("-inf")
 
 
+def connections_by_document() -> dict[DocumentRef, list[tuple[str, Joined]]]:
+    """This process's connections, by the document they joined."""
+    found: dict[DocumentRef, list[tuple[str, Joined]]] = {}
+    for sid, joined_documents in list(_connections.items()):
+        for ref, joined in list(joined_documents.items()):
+            found.setdefault(ref, []).append((sid, joined))
+    return found
+
+
 def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any]) -> None:
     """Tell the dossier's connected editors that its settings or members changed.
 
@@ -156,8 +168,9 @@ def join(data: object = None) -> Ack:
         return {"ok": False, "error": {"code": "not_connected", "message": "The connection is closed."}}
     joined = _connections.setdefault(request.sid, {})
     previous = joined.get(ref)
-    joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {})
-    emit("y", (ref.dossier_id, ref.name, documents.sync_step1(ref)))
+    baseline = documents.state_vector(ref)  # read after join_room: later commits are broadcast to it
+    joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {}, baseline)
+    emit("y", (ref.dossier_id, ref.name, documents.sync_step1(baseline)))
     return {"ok": True, "read_only": not may_edit, "max_update_bytes": current_app.config["MAX_UPDATE_BYTES"]}
 
 

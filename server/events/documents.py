@@ -23,6 +23,7 @@ from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from . import dossiers as watching
+from ..frames import Oversized
 from ..services import awareness, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated
@@ -221,6 +222,8 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
     try:
         if extra or not _is_id(dossier_id) or not isinstance(name, str):
             raise DomainError("Expected (dossier_id, document, message).", code="invalid_message")
+        if isinstance(raw, Oversized):  # dropped by the transport (server/frames.py)
+            raise DomainError(f"The message ({raw.size} bytes) is larger than the server accepts.", code="too_large")
         message = documents.parse_message(raw)
         ref, joined = _joined(dossier_id, name)
         if message.kind == AWARENESS:

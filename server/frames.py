@@ -14,7 +14,7 @@ and dropped as they come (nothing large is held), and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from geventwebsocket.exceptions import ProtocolError, WebSocketError
 from geventwebsocket.websocket import Header, WebSocket
@@ -28,7 +28,7 @@ class Oversized(bytes):
 
     size: int
 
-    def __new__(cls, size: int) -> Oversized:
+    def __new__(cls, size: int) -> Self:
         marker = super().__new__(cls, b"")
         marker.size = size
         return marker

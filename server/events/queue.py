@@ -19,10 +19,10 @@ import socketio
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import documents as live
-from . import dossiers as watching
 from ..extensions import db
 from ..services import documents
+from . import documents as live
+from . import dossiers as watching
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class CatchUpRedisManager(socketio.RedisManager):  # type: ignore[misc]
                     self.server.start_background_task(self.on_resubscribed)
                 retry_sleep = 1
                 yield from self.pubsub.listen()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - like the library's loop: Redis errors come in many types
                 self._get_logger().error(
                     f"Cannot receive from redis... retrying in {retry_sleep} secs", extra={"redis_exception": str(exc)}
                 )

@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import require_service
-from tests.live import ROOT, LiveWorld, ServerProcess, paragraphs, stored_doc, text_of, update_message
+from tests.live import (
+    ROOT,
+    LiveWorld,
+    ServerProcess,
+    paragraphs,
+    stored_doc,
+    text_of,
+    update_message,
+)
 
 CLIENT = ROOT / "client"
 MIB = 1024 * 1024

@@ -16,9 +16,17 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from tests.events.conftest import postgres_database
 from tests.conftest import require_service
-from tests.live import LiveWorld, free_port, insert_text, plain_text, servers, stored_doc, wait_until
+from tests.events.conftest import postgres_database
+from tests.live import (
+    LiveWorld,
+    free_port,
+    insert_text,
+    plain_text,
+    servers,
+    stored_doc,
+    wait_until,
+)
 from tests.support import build_world
 
 pytestmark = pytest.mark.postgres

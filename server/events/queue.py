@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_RETRY_SECONDS = 5
 CONFIRM_SECONDS = 10
+CONNECT_SECONDS = 5
 
 
 class CatchUpRedisManager(socketio.RedisManager):  # type: ignore[misc]
@@ -40,7 +41,8 @@ class CatchUpRedisManager(socketio.RedisManager):  # type: ignore[misc]
     """
 
     def __init__(self, url: str, channel: str, on_resubscribed: Callable[[], None]) -> None:
-        super().__init__(url, channel=channel)
+        # A bounded connect: publishing runs on the writer's path, which must not hang on an unreachable Redis.
+        super().__init__(url, channel=channel, redis_options={"socket_connect_timeout": CONNECT_SECONDS})
         self.on_resubscribed = on_resubscribed
 
     def _redis_listen_with_retries(self) -> Any:

@@ -42,11 +42,15 @@ def build_app(**overrides: Any) -> Flask:
     app.register_blueprint(api.bp)
     web.register(app)
 
+    from .events.queue import client_manager
+
+    # Several processes share Redis as their message queue; after an outage each one
+    # catches its connections up (server/events/queue.py).
+    queue = {"client_manager": client_manager(app, socketio)} if app.config["REDIS_URL"] else {}
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        channel=app.config["REDIS_CHANNEL"],
+        **queue,
         # Above the update limit, so that an oversized update is refused with a
         # reason instead of silently dropping the connection.
         max_http_buffer_size=2 * app.config["MAX_UPDATE_BYTES"] + 64 * 1024,

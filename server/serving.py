@@ -35,9 +35,23 @@ def serve(app: Flask, host: str, port: int) -> None:
     from gevent import pywsgi
     from geventwebsocket.handler import WebSocketHandler
 
+    from .frames import BoundedWebSocket
+
+    limit = socketio.server.eio.max_http_buffer_size
+
     class NoDelayHandler(WebSocketHandler):  # type: ignore[misc]
         def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             super().__init__(sock, *args, **kwargs)
+
+        def upgrade_connection(self) -> Any:
+            """The handshake as usual, then a WebSocket that refuses an oversized message (server/frames.py)."""
+            result = super().upgrade_connection()
+            plain = getattr(self, "websocket", None)
+            if plain is not None:
+                self.websocket = BoundedWebSocket(self.environ, plain.stream, self, limit)
+                self.environ["wsgi.websocket"] = self.websocket
+                plain.closed = True  # so that dropping it does not write a close frame on the shared stream
+            return result
 
     pywsgi.WSGIServer((host, port), app, handler_class=NoDelayHandler, log=None).serve_forever()

@@ -23,6 +23,7 @@ from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from . import dossiers as watching
+from ..frames import Oversized
 from .sockets import request
 from ..services import awareness, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
@@ -44,6 +45,9 @@ class Joined:
     may_edit: bool
     checked_at: float
     clocks: dict[int, int] = field(default_factory=dict)  # awareness client id -> last clock
+    # The stored state vector when it joined (or last caught up, see events/queue.py): the
+    # connection holds at least that; what is committed later reaches it by broadcast.
+    baseline: bytes = b"\x00"
 
 
 # sid -> joined documents
@@ -55,8 +59,25 @@ def _error(exc: DomainError) -> Ack:
 
 
 def _refuse(dossier_id: object, name: object, exc: DomainError) -> None:
-    if _is_id(dossier_id) and isinstance(name, str):
-        emit("y-error", {"dossier_id": dossier_id, "document": name[:80], **_error(exc)})
+    """The ``y-error`` event of a refused message; ids that are not an int and a str are sent as null."""
+    emit(
+        "y-error",
+        {
+            "dossier_id": dossier_id if _is_id(dossier_id) else None,
+            "document": name[:80] if isinstance(name, str) else None,
+            **_error(exc),
+        },
+    )
+
+
+def _ack_field(raw: object) -> str:
+    """The key of a ``y`` acknowledgement, read from the message's first bytes (docs/protocol.md).
+
+    ``ok`` for a sync step 1 (0, 0) or an awareness message (1); ``saved`` for anything else.
+    """
+    if isinstance(raw, bytes | bytearray) and (raw[:1] == b"\x01" or raw[:2] == b"\x00\x00"):
+        return "ok"
+    return "saved"
 
 
 def _is_id(value: object) -> bool:
@@ -96,6 +117,15 @@ def expire_access(dossier_id: int) -> None:
         for ref, joined in joined_documents.items():
             if ref.dossier_id == dossier_id:
                 joined.checked_at = float("-inf")
+
+
+def connections_by_document() -> dict[DocumentRef, list[tuple[str, Joined]]]:
+    """This process's connections, by the document they joined."""
+    found: dict[DocumentRef, list[tuple[str, Joined]]] = {}
+    for sid, joined_documents in list(_connections.items()):
+        for ref, joined in list(joined_documents.items()):
+            found.setdefault(ref, []).append((sid, joined))
+    return found
 
 
 def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any]) -> None:
@@ -140,15 +170,19 @@ def join(data: object = None) -> Ack:
         return {"ok": False, "error": {"code": "not_connected", "message": "The connection is closed."}}
     joined = _connections.setdefault(request.sid, {})
     previous = joined.get(ref)
-    joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {})
-    emit("y", (ref.dossier_id, ref.name, documents.sync_step1(ref)))
+    baseline = documents.state_vector(ref)  # read after join_room: later commits are broadcast to it
+    joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {}, baseline)
+    emit("y", (ref.dossier_id, ref.name, documents.sync_step1(baseline)))
     return {"ok": True, "read_only": not may_edit, "max_update_bytes": current_app.config["MAX_UPDATE_BYTES"]}
 
 
 def leave(data: object = None) -> Ack:
+    """Leave a document; leaving one that is not joined has nothing to do and succeeds."""
     try:
         ref, _ = _joined(*_args(data))
     except DomainError as exc:
+        if exc.code == "not_joined":
+            return {"ok": True}
         return {"ok": False, "error": _error(exc)}
     _drop(request.sid, ref)
     return {"ok": True}
@@ -189,6 +223,8 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
     try:
         if extra or not _is_id(dossier_id) or not isinstance(name, str):
             raise DomainError("Expected (dossier_id, document, message).", code="invalid_message")
+        if isinstance(raw, Oversized):  # dropped by the transport (server/frames.py)
+            raise DomainError(f"The message ({raw.size} bytes) is larger than the server accepts.", code="too_large")
         message = documents.parse_message(raw)
         ref, joined = _joined(dossier_id, name)
         if message.kind == AWARENESS:
@@ -199,12 +235,12 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
         return _store(ref, joined, message)
     except DomainError as exc:
         _refuse(dossier_id, name, exc)
-        return {"saved": False, "error": _error(exc)}
+        return {_ack_field(raw): False, "error": _error(exc)}
     except Exception:
         log.exception("live message failed")
         failure = DomainError("Something went wrong on our side.", code="internal_error")
         _refuse(dossier_id, name, failure)
-        return {"saved": False, "error": _error(failure)}
+        return {_ack_field(raw): False, "error": _error(failure)}
 
 
 def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: bytes) -> Ack:
@@ -216,7 +252,7 @@ def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: by
 def _store(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
     documents.check_update(message.payload, current_app.config["MAX_UPDATE_BYTES"])
     if (message.sub == STEP2 or not joined.may_edit) and documents.adds_nothing(ref, message.payload):
-        return {"saved": True}
+        return {"saved": True}  # e.g. a reconnecting client's step 2, or known structs sent again
     if not joined.may_edit:
         raise DomainError("You can read this document but not change it.", code="read_only")
     _relay().submit(ref, joined.user_id, message.payload)

@@ -123,9 +123,13 @@ def load_doc(ref: DocumentRef) -> pycrdt.Doc[Any]:
     return doc
 
 
-def sync_step1(ref: DocumentRef) -> bytes:
-    """The server's sync step 1: the stored state vector."""
-    return _message(SYNC, STEP1, pycrdt.get_state(stored_state(ref)))
+def state_vector(ref: DocumentRef) -> bytes:
+    return pycrdt.get_state(stored_state(ref))
+
+
+def sync_step1(state_vector: bytes) -> bytes:
+    """The server's sync step 1, carrying the stored state vector."""
+    return _message(SYNC, STEP1, state_vector)
 
 
 def sync_step2(ref: DocumentRef, state_vector: bytes) -> bytes:
@@ -134,6 +138,15 @@ def sync_step2(ref: DocumentRef, state_vector: bytes) -> bytes:
         return _message(SYNC, STEP2, pycrdt.get_update(stored_state(ref), state_vector))
     except ValueError as exc:
         raise MessageError("The state vector does not decode.") from exc
+
+
+def catch_up(ref: DocumentRef, state_vectors: list[bytes]) -> tuple[list[bytes | None], bytes]:
+    """From one read of the stored state: for each state vector, the sync step 2 of what the
+    state holds beyond it (None when nothing), and the state's own vector."""
+    state = stored_state(ref)
+    current = pycrdt.get_state(state)
+    replies = [None if known == current else _message(SYNC, STEP2, pycrdt.get_update(state, known)) for known in state_vectors]
+    return replies, current
 
 
 def update_message(update: bytes) -> bytes:
@@ -204,12 +217,11 @@ def adds_nothing(ref: DocumentRef, update: bytes) -> bool:
     """True when the stored state already holds everything ``update`` carries.
 
     A reconnecting client's sync step 2 always repeats the document's delete
-    set; such an update is acknowledged without being stored or credited.
+    set, and a client may send known structs again; such an update is
+    acknowledged without being stored or credited.
     """
     if update == EMPTY_UPDATE:
         return True
-    if pycrdt.Decoder(update).read_var_uint() != 0:  # it carries new or known structs
-        return False
     state = stored_state(ref)
     return pycrdt.merge_updates(state, update) == pycrdt.merge_updates(state, EMPTY_UPDATE)
 

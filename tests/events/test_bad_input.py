@@ -26,6 +26,7 @@ from tests.live import (
     LiveWorld,
     ServerProcess,
     YClient,
+    awareness_message,
     delete_text,
     insert_text,
     session_cookie,
@@ -87,6 +88,13 @@ def answered(client: YClient, message: Any) -> Any:
         return client.send_raw(message)
     except socketio.exceptions.TimeoutError:
         pytest.fail(f"the server never acknowledged the y message {bytes(message)!r} (its handler failed?)")
+
+
+def ack_key(message: Any) -> str:
+    """docs/protocol.md: ``ok`` acknowledges a sync step 1 (0, 0) or awareness (1), ``saved`` anything else."""
+    if isinstance(message, bytes) and (message[:1] == b"\x01" or message[:2] == b"\x00\x00"):
+        return "ok"
+    return "saved"
 
 
 def error_events(client: YClient, code: str) -> list[dict[str, Any]]:
@@ -178,10 +186,11 @@ def test_random_bytes_are_all_answered_never_saved_and_never_stored(live: LiveWo
     for payload in payloads:
         ack = answered(partner, payload)
         assert isinstance(ack, dict), (payload, ack)
-        if ack.get("ok") is True:  # a sync step 1 or an awareness message that happens to decode
-            assert payload[0] in (0, 1), payload
+        key = ack_key(payload)
+        if ack.get(key) is True:  # a sync step 1 or an awareness message that happens to decode
+            assert key == "ok", (payload, ack)
             continue
-        assert ack.get("saved") is False and ack["error"]["code"] in {"invalid_message", "invalid_update"}, (payload, ack)
+        assert ack.get(key) is False and ack["error"]["code"] in {"invalid_message", "invalid_update"}, (payload, ack)
 
     assert fingerprint(live) == before
 
@@ -227,10 +236,54 @@ def test_y_with_arguments_of_the_wrong_type_is_refused_as_invalid_message(
     partner = live.client(server, "partner").open()  # joined: a refusal must say what is wrong, not "join first"
     before = fingerprint(live)
 
-    ack = partner.call("y", WRONG_Y_ARGUMENTS[case](live.dossier_id, live.document()))
+    arguments = WRONG_Y_ARGUMENTS[case](live.dossier_id, live.document())
+
+    ack = partner.call("y", arguments)
 
     refused_update(ack, "invalid_message")
+    # the y-error names the message's document, or null where the argument was not an int / a str
+    dossier_id = arguments[0] if arguments and isinstance(arguments[0], int) else None
+    document = arguments[1] if arguments and isinstance(arguments[1], str) else None
+    partner.wait_for(lambda c: bool(error_events(c, "invalid_message")), 5, "the y-error event")
+    assert error_events(partner, "invalid_message") == [
+        {"dossier_id": dossier_id, "document": document, "code": "invalid_message", "message": ack["error"]["message"]}
+    ]
     assert fingerprint(live) == before
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [lambda d, n: (str(d), n, sync_message(STEP1, b"\x00")), lambda d, n: (d, 5, sync_message(STEP1, b"\x00"))],
+    ids=["dossier_id is a str", "document is an int"],
+)
+def test_a_sync_step_1_with_arguments_of_the_wrong_type_is_refused_with_ok_false_and_a_y_error(
+    live: LiveWorld, server: ServerProcess, arguments: Any
+) -> None:
+    partner = live.client(server, "partner").open()
+    args = arguments(live.dossier_id, live.document())
+
+    ack = partner.call("y", args)
+
+    assert ack == {"ok": False, "error": {"code": "invalid_message", "message": ack["error"]["message"]}}
+    partner.wait_for(lambda c: bool(error_events(c, "invalid_message")), 5, "the y-error event")
+    [event] = error_events(partner, "invalid_message")
+    assert (event["dossier_id"], event["document"]) == (
+        args[0] if isinstance(args[0], int) else None,
+        args[1] if isinstance(args[1], str) else None,
+    )
+
+
+def test_a_refused_sync_step_1_or_awareness_is_acknowledged_ok_false_with_a_y_error(
+    live: LiveWorld, server: ServerProcess
+) -> None:
+    """The acknowledgement of a sync step 1 or awareness message is {ok}, refused or not."""
+    partner = live.client(server, "partner").connect()  # not joined
+
+    for message in (sync_message(STEP1, b"\x00"), awareness_message([(1234, 1, {"user": {"name": "x"}})])):
+        ack = partner.send_raw(message)
+        assert ack == {"ok": False, "error": {"code": "not_joined", "message": "Join the document first."}}, ack
+
+    partner.wait_for(lambda c: len(error_events(c, "not_joined")) == 2, 5, "two y-error events")
 
 
 @pytest.mark.parametrize(
@@ -261,10 +314,15 @@ def test_join_with_arguments_of_the_wrong_type_is_refused(
     assert fingerprint(live) == before
 
 
-def test_leave_of_a_document_not_joined_is_refused_with_not_joined(live: LiveWorld, server: ServerProcess) -> None:
+def test_leave_of_a_document_not_joined_succeeds_with_nothing_to_do(live: LiveWorld, server: ServerProcess) -> None:
+    """Like ``unwatch``, ``leave`` is idempotent: a client closing a document after a refused join,
+    or after the server forgot it, gets {ok: true}; malformed arguments are still refused."""
     partner = live.client(server, "partner").connect()
-    assert partner.leave() == {"ok": False, "error": {"code": "not_joined", "message": "Join the document first."}}
+    assert partner.leave() == {"ok": True}
+    assert partner.open().leave() == {"ok": True}
+    assert partner.leave() == {"ok": True}  # twice
     assert partner.call("leave", "nonsense")["error"]["code"] == "invalid_message"
+    assert partner.received.errors == []
 
 
 # --- documents that are not yours, or do not exist ----------------------------------------------
@@ -337,6 +395,25 @@ def test_an_observers_update_is_refused_as_read_only_and_not_stored(live: LiveWo
     witness.type(lambda d: insert_text(d, "descriptif", 0, 0, "marqueur"))
     observer.wait_text("descriptif", lambda t: "marqueur" in t)
     assert "observatrice" not in witness.text("objectifs")
+
+
+def test_known_structs_sent_again_by_an_observer_are_saved_true_and_not_stored(
+    live: LiveWorld, server: ServerProcess
+) -> None:
+    """docs/protocol.md: an update that adds nothing is acknowledged saved, even from a read-only member."""
+    lead = live.client(server, "lead").open()
+    assert lead.type(lambda d: insert_text(d, "objectifs", 0, 0, "Déjà connu. ")) == {"saved": True}
+    observer = live.client(server, "observer").open()
+    before = fingerprint(live)
+
+    assert observer.send(observer.state()) == {"saved": True}  # every struct it holds, all known to the server
+    assert observer.send(lead.state()) == {"saved": True}  # the lead's whole state, as an update
+
+    assert error_events(observer, "read_only") == []
+    assert fingerprint(live) == before
+    # something new is still refused
+    refused_update(observer.type(lambda d: insert_text(d, "objectifs", 0, 0, "nouveau ")), "read_only")
+    assert fingerprint(live) == before
 
 
 def test_a_beneficiarys_update_is_read_only_once_the_lead_sets_comment_only(live: LiveWorld, server: ServerProcess) -> None:

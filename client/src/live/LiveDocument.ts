@@ -92,6 +92,8 @@ const JOIN_TIMEOUT = 15_000;
 /** Unacknowledged messages (step 2 or update) per document; the rest waits, merged, in the outbox. */
 const MAX_IN_FLIGHT = 1;
 const UPDATE_TIMEOUT = 30_000;
+/** Bytes a y message adds around its update (type, sub-type, length): the limit is on the update. */
+const MESSAGE_FRAMING = 16;
 const RETRY_DELAY = 2_000;
 /** How long to wait for IndexedDB before joining without it (private mode, blocked storage). */
 const LOCAL_LOAD_TIMEOUT = 3_000;
@@ -312,7 +314,20 @@ export class LiveDocument {
       return;
     }
     this.publish({ unsent: false });
-    this.sendTracked(protocol.syncStep2(this.doc, sv));
+    const update = Y.encodeStateAsUpdate(this.doc, sv);
+    const parts = protocol.splitUpdate(update, this.partLimit());
+    if (parts.length === 1) {
+      this.sendTracked(protocol.syncStep2Message(update));
+      return;
+    }
+    // A long offline session: in pieces under the server's limit, one acknowledged after the other.
+    this.outbox.push(...parts);
+    this.flush();
+  }
+
+  /** The largest update a message may carry (the limit counts the payload; a margin for its framing). */
+  private partLimit(): number {
+    return this.maxUpdateBytes - MESSAGE_FRAMING;
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -341,22 +356,24 @@ export class LiveDocument {
       this.publish({ pending: this.inFlight + this.outbox.length });
       return;
     }
-    let batch = this.outbox;
-    let merged = batch.length === 1 && batch[0] ? batch[0] : Y.mergeUpdates(batch);
-    if (merged.byteLength > this.maxUpdateBytes && batch.length > 1 && batch[0]) {
-      // Too big together: one at a time (a single oversized one is refused below).
-      merged = batch[0];
-      batch = batch.slice(1);
-      this.outbox = batch;
-    } else {
-      this.outbox = [];
+    const limit = this.partLimit();
+    const first = this.outbox[0];
+    if (first && first.byteLength > limit) this.outbox.splice(0, 1, ...protocol.splitUpdate(first, limit));
+    // As many waiting updates as fit under the limit together (at least one), merged.
+    let count = 0;
+    let size = 0;
+    for (const update of this.outbox) {
+      if (count > 0 && size + update.byteLength > limit) break;
+      size += update.byteLength;
+      count += 1;
     }
-    this.sendTracked(protocol.updateMessage(merged));
+    const batch = this.outbox.splice(0, count);
+    this.sendTracked(protocol.updateMessage(batch.length === 1 && batch[0] ? batch[0] : Y.mergeUpdates(batch)));
   }
 
   /** Send a step 2 or an update and count it until the server acknowledges it. */
   private sendTracked(message: Uint8Array): void {
-    if (message.byteLength > this.maxUpdateBytes) {
+    if (message.byteLength > this.maxUpdateBytes + MESSAGE_FRAMING) {
       this.handleRefusal({ code: "too_large", message: "" });
       this.flush();
       return;

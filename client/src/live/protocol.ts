@@ -31,11 +31,12 @@ export function syncStep1(doc: Y.Doc): Uint8Array {
   });
 }
 
-/** What `doc` holds beyond the state vector `sv` (everything when sv is empty). */
-export function syncStep2(doc: Y.Doc, sv: Uint8Array): Uint8Array {
+/** A sync step 2 carrying an update already computed. */
+export function syncStep2Message(update: Uint8Array): Uint8Array {
   return message((encoder) => {
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep2(encoder, doc, sv);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, update);
   });
 }
 
@@ -117,4 +118,150 @@ export function toBytes(value: unknown): Uint8Array | null {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return null;
+}
+
+// --- splitting a large update ----------------------------------------------------
+//
+// The server refuses an update over its limit (`max_update_bytes` in the join
+// acknowledgement). A long offline session, or a big paste, can exceed it: the
+// update is then cut into several updates, each under the limit, which applied
+// in order give the same state. Yjs has no public "cut" function; the pieces are
+// written with its exported encoder the way `Y.mergeUpdates` writes them: for
+// each client, a run of structs from a start clock, the first one possibly
+// entered at an offset, the last one possibly cut short (text, deleted ranges,
+// arrays and GC ranges split; other structs are one unit long).
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+
+interface Part {
+  struct: Struct;
+  offset: number;
+  end: number;
+}
+
+/** Bytes of a chunk's own framing: struct count, client and clock of a client's run (varuints). */
+const RUN_HEADER = 16;
+const CHUNK_HEADER = 8;
+
+function splittable(struct: Struct): boolean {
+  if (!(struct instanceof Y.Item)) return true; // GC and Skip are ranges
+  const content = struct.content;
+  return (
+    content instanceof Y.ContentString ||
+    content instanceof Y.ContentDeleted ||
+    content instanceof Y.ContentAny ||
+    content instanceof Y.ContentJSON
+  );
+}
+
+/** The struct cut after `end` units (the struct itself when nothing is cut). */
+function cutAt(struct: Struct, end: number): Struct {
+  if (end >= struct.length) return struct;
+  if (struct instanceof Y.GC) return new Y.GC(struct.id, end);
+  if (struct instanceof Y.Skip) return new Y.Skip(struct.id, end);
+  const content = struct.content.copy();
+  content.splice(end);
+  return new Y.Item(struct.id, null, struct.origin, null, struct.rightOrigin, struct.parent, struct.parentSub, content);
+}
+
+/** Never cut between the two halves of a UTF-16 surrogate pair (Yjs would replace both). */
+function safeEnd(struct: Struct, end: number): number {
+  if (struct instanceof Y.Item && struct.content instanceof Y.ContentString) {
+    const code = struct.content.str.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff) return end - 1;
+  }
+  return end;
+}
+
+function partBytes(struct: Struct, offset: number, end: number): number {
+  const encoder = new Y.UpdateEncoderV1();
+  cutAt(struct, end).write(encoder, offset);
+  return encoder.toUint8Array().byteLength;
+}
+
+/** The longest piece of `struct` from `offset` that fits in `room` bytes: its end and size, or null. */
+function fit(struct: Struct, offset: number, room: number): { end: number; size: number } | null {
+  const whole = partBytes(struct, offset, struct.length);
+  if (whole <= room) return { end: struct.length, size: whole };
+  if (!splittable(struct) || room <= 0) return null;
+  let end = offset + Math.floor(((struct.length - offset) * room) / whole);
+  while (end > offset) {
+    end = safeEnd(struct, end);
+    if (end <= offset) break;
+    const size = partBytes(struct, offset, end);
+    if (size <= room) return { end, size };
+    end = Math.min(end - 1, offset + Math.floor(((end - offset) * room * 0.95) / size));
+  }
+  return null;
+}
+
+function encodeChunk(parts: Part[], ds: DeleteSet | null): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  const runs: Part[][] = [];
+  for (const part of parts) {
+    const run = runs[runs.length - 1];
+    if (run && run[0]?.struct.id.client === part.struct.id.client) run.push(part);
+    else runs.push([part]);
+  }
+  encoding.writeVarUint(encoder.restEncoder, runs.length);
+  for (const run of runs) {
+    const first = run[0] as Part;
+    encoding.writeVarUint(encoder.restEncoder, run.length);
+    encoder.writeClient(first.struct.id.client);
+    encoding.writeVarUint(encoder.restEncoder, first.struct.id.clock + first.offset);
+    for (const part of run) cutAt(part.struct, part.end).write(encoder, part.offset);
+  }
+  const clients = ds ? [...ds.clients.entries()].sort((a, b) => b[0] - a[0]) : [];
+  encoding.writeVarUint(encoder.restEncoder, clients.length);
+  for (const [client, items] of clients) {
+    encoder.resetDsCurVal();
+    encoding.writeVarUint(encoder.restEncoder, client);
+    encoding.writeVarUint(encoder.restEncoder, items.length);
+    for (const item of items) {
+      encoder.writeDsClock(item.clock);
+      encoder.writeDsLen(item.len);
+    }
+  }
+  return encoder.toUint8Array();
+}
+
+/**
+ * Cut `update` into updates of at most `limit` bytes that, applied in order,
+ * give the same state (the delete set travels with the last one, or alone).
+ * An update already under the limit is returned as is. A single struct that
+ * cannot be cut and is over the limit stays over it (the caller refuses it).
+ */
+export function splitUpdate(update: Uint8Array, limit: number): Uint8Array[] {
+  if (update.byteLength <= limit) return [update];
+  const { structs, ds } = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
+  const budget = limit - CHUNK_HEADER;
+  const chunks: Part[][] = [];
+  let current: Part[] = [];
+  let used = 0;
+  for (const struct of structs) {
+    let offset = 0;
+    while (offset < struct.length) {
+      const last = current[current.length - 1];
+      const header = last && last.struct.id.client === struct.id.client ? 0 : RUN_HEADER;
+      const piece = fit(struct, offset, budget - used - header);
+      if (piece === null && current.length > 0) {
+        chunks.push(current);
+        current = [];
+        used = 0;
+        continue;
+      }
+      const end = piece ? piece.end : struct.length; // alone and still too big: sent, and refused
+      current.push({ struct, offset, end });
+      used += (piece ? piece.size : budget) + header;
+      offset = end;
+    }
+  }
+  const dsBytes = encodeChunk([], ds).byteLength;
+  if (current.length > 0 && used + dsBytes <= budget) {
+    chunks.push(current);
+    return chunks.map((parts, i) => encodeChunk(parts, i === chunks.length - 1 ? ds : null));
+  }
+  if (current.length > 0) chunks.push(current);
+  const parts = chunks.map((run) => encodeChunk(run, null));
+  return ds.clients.size > 0 ? [...parts, encodeChunk([], ds)] : parts;
 }

@@ -37,7 +37,7 @@ def serve(app: Flask, host: str, port: int) -> None:
 
     from .frames import BoundedWebSocket
 
-    limit = socketio.server.eio.max_http_buffer_size
+    limit = socketio.server.eio.max_http_buffer_size  # type: ignore[attr-defined]
 
     class NoDelayHandler(WebSocketHandler):  # type: ignore[misc]
         def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:

@@ -104,7 +104,7 @@ def catch_up(app: Flask, socketio_ext: SocketIO) -> None:
                 for (sid, joined), reply in zip(connections, replies, strict=True):
                     joined.baseline = current
                     if reply is not None:
-                        socketio_ext.server.emit("y", (ref.dossier_id, ref.name, reply), to=sid, ignore_queue=True)
+                        socketio_ext.server.emit("y", (ref.dossier_id, ref.name, reply), to=sid, ignore_queue=True)  # type: ignore[attr-defined]
                 db.session.rollback()  # end the read transaction between documents
         except Exception:
             log.exception("catching up after the message queue came back failed")

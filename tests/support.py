@@ -121,3 +121,15 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
             result[table.name] = [tuple(row) for row in rows]
         db.session.remove()
         return result
+
+
+def dossier_shared_with(world: DossierWorld, who: str, role: Role = Role.BENEFICIARY) -> int:
+    """The outsider's own dossier, which ``who`` (a member of the world's dossier) also joins; returns its id."""
+    with world.app.app_context():
+        outsider = db.session.get(User, world.user_ids["outsider"])
+        person = db.session.get(User, world.user_ids[who])
+        other = dossiers.create_dossier(outsider, "Projet d'Otto", "Ailleurs")
+        actions.add_action(other.id, "Ailleurs")
+        link = invitations.create_invitation(other.id, outsider, role, 14)
+        invitations.accept(invitations.token_for(link), person)
+        return other.id

@@ -23,13 +23,29 @@ def session_out() -> SessionOut:
     return SessionOut(user=user_out(user) if user else None, csrf_token=csrf_token())
 
 
-def start_session(user: User) -> SessionOut:
-    """Log ``user`` in on this browser with a fresh CSRF token."""
+SCOPE_KEY = "scope"
+
+
+def start_session(user: User, scope: frozenset[int] | None = None) -> SessionOut:
+    """Log ``user`` in on this browser with a fresh CSRF token.
+
+    ``scope`` limits the session to these dossiers (a re-entry link's); logging in with a
+    password starts an unlimited one.
+    """
     session.clear()
     login_user(user)
     session.permanent = True
+    if scope is not None:
+        session[SCOPE_KEY] = sorted(scope)
+    user.session_scope = scope
     rotate_csrf_token()
     return session_out()
+
+
+def session_scope() -> frozenset[int] | None:
+    """The dossiers this browser's session is limited to, if a re-entry link opened it."""
+    scope = session.get(SCOPE_KEY)
+    return None if scope is None else frozenset(int(dossier_id) for dossier_id in scope)
 
 
 @bp.get("/auth/session")

@@ -14,6 +14,7 @@ from .schemas import AcceptIn, AcceptOut, DossierHeading, ErrorReply, Invitation
 LINK_ERRORS = {
     "HTTP_400": ErrorReply,
     "HTTP_401": ErrorReply,
+    "HTTP_403": ErrorReply,
     "HTTP_404": ErrorReply,
     "HTTP_409": ErrorReply,
     "HTTP_410": ErrorReply,
@@ -43,4 +44,4 @@ def accept_invitation(token: str, json: AcceptIn) -> AcceptOut:
     accepted = invitations.accept(
         token, current, display_name=json.display_name, email=json.email, password=json.password
     )
-    return AcceptOut(session=start_session(accepted.user), dossier_id=accepted.dossier_id)
+    return AcceptOut(session=start_session(accepted.user, accepted.scope), dossier_id=accepted.dossier_id)

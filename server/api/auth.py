@@ -54,8 +54,19 @@ def get_session() -> SessionOut:
     return session_out()
 
 
+def credentials_rate_limit() -> str:
+    """One limit per client address for every route that checks or sets a password, or opens a
+    session from a link (each argon2 hash costs tens of milliseconds of CPU)."""
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
 @bp.post("/auth/signup")
-@spec.validate(json=SignupIn, resp=Response(HTTP_201=SessionOut, HTTP_409=ErrorReply, HTTP_422=ErrorReply), tags=["auth"])
+@limiter.limit(credentials_rate_limit)
+@spec.validate(
+    json=SignupIn,
+    resp=Response(HTTP_201=SessionOut, HTTP_409=ErrorReply, HTTP_422=ErrorReply, HTTP_429=ErrorReply),
+    tags=["auth"],
+)
 def signup(json: SignupIn) -> tuple[SessionOut, int]:
     user = accounts.create_account(json.email, json.password, json.display_name)
     db.session.commit()
@@ -63,7 +74,7 @@ def signup(json: SignupIn) -> tuple[SessionOut, int]:
 
 
 @bp.post("/auth/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@limiter.limit(credentials_rate_limit)
 @spec.validate(json=LoginIn, resp=Response(HTTP_200=SessionOut, HTTP_401=ErrorReply, HTTP_429=ErrorReply), tags=["auth"])
 def login(json: LoginIn) -> SessionOut:
     return start_session(accounts.authenticate(json.email, json.password))

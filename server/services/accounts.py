@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import User
 from . import clock
 from .errors import Conflict, InvalidInput, NotAuthenticated
+from .offload import off_the_loop
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -30,8 +31,9 @@ def make_password_hashing(parameters: dict[str, int]) -> PasswordHashing:
     return PasswordHashing(hasher, hasher.hash("codossier-timing-equaliser"))
 
 
-def _hasher() -> PasswordHasher:
-    return _hashing().hasher
+def _hash(password: str) -> str:
+    """The password's argon2id hash, computed off the event loop (see ``offload``)."""
+    return off_the_loop(_hashing().hasher.hash, password, pool="passwords")
 
 
 def _hashing() -> PasswordHashing:
@@ -62,7 +64,7 @@ def create_account(email: str, password: str, display_name: str) -> User:
     _email_is_free(email)
     user = User(
         email=email,
-        password_hash=_hasher().hash(password),
+        password_hash=_hash(password),
         display_name=display_name.strip(),
         created_at=clock.now(),
     )
@@ -85,7 +87,7 @@ def upgrade_guest(user: User, email: str, password: str) -> User:
     _check_password(password)
     _email_is_free(email)
     user.email = email
-    user.password_hash = _hasher().hash(password)
+    user.password_hash = _hash(password)
     db.session.flush()
     return user
 
@@ -95,12 +97,12 @@ def authenticate(email: str, password: str) -> User:
     user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
     stored = user.password_hash if user is not None else None
     try:
-        hashing.hasher.verify(stored or hashing.dummy_hash, password)
+        off_the_loop(hashing.hasher.verify, stored or hashing.dummy_hash, password, pool="passwords")
     except (VerificationError, InvalidHashError):
         stored = None
     if user is None or stored is None:
         raise NotAuthenticated("Wrong e-mail or password.", code="invalid_credentials")
     if hashing.hasher.check_needs_rehash(stored):
-        user.password_hash = hashing.hasher.hash(password)
+        user.password_hash = _hash(password)
         db.session.commit()
     return user

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.support import PASSWORD, ApiClient, snapshot
+from tests.support import PASSWORD, ApiClient, DossierWorld, snapshot
 
-from .conftest import assert_error
+from .conftest import assert_error, token_of
 
 CLAIRE = {"email": "claire@racines.example", "password": PASSWORD, "display_name": "Claire Racines"}
 
@@ -246,3 +246,40 @@ def test_the_default_login_limit_is_ten_per_minute(sqlite_app: Flask) -> None:
 
     assert [r.status_code for r in replies] == [401] * 10 + [429]
     assert_error(replies[-1], 429, "too_many_attempts")
+
+
+# Each attempt comes from a new browser on the same address.
+
+
+def _signup_attempt(world: DossierWorld, attempt: int) -> Any:
+    return signup(ApiClient(world.app), email=f"claire{attempt}@racines.example")
+
+
+def _invitation_attempt(world: DossierWorld, attempt: int) -> Any:
+    link = world.client("lead").post(world.url("/invitations"), {"role": "observer"}).get_json()
+    return ApiClient(world.app).post(f"/api/invitations/{token_of(link)}/accept", {"display_name": f"Invité {attempt}"})
+
+
+def _reentry_attempt(world: DossierWorld, _attempt: int) -> Any:
+    member = world.member_ids["beneficiary"]
+    link = world.client("lead").post(world.url(f"/members/{member}/reentry-link"), {}).get_json()
+    return ApiClient(world.app).post(f"/api/invitations/{token_of(link)}/accept", {})
+
+
+@pytest.mark.parametrize("attempt", [_signup_attempt, _invitation_attempt, _reentry_attempt], ids=["signup", "invitation", "reentry"])
+def test_signup_and_links_are_limited_like_login(
+    world: DossierWorld, sibling_app: Callable[..., Flask], attempt: Callable[..., Any]
+) -> None:
+    limited = sibling_app(world.app, LOGIN_RATE_LIMIT="3 per minute")
+    on_limited = DossierWorld(limited, world.dossier_id, world.action_ids, world.user_ids, world.member_ids)
+
+    allowed = [attempt(on_limited, n) for n in range(3)]
+    before = snapshot(limited)
+    refused = attempt(on_limited, 3)
+
+    assert [r.status_code for r in allowed] == [allowed[0].status_code] * 3 and allowed[0].status_code < 300
+    assert_error(refused, 429, "too_many_attempts")
+    assert refused.headers.get("Retry-After")
+    # the lead's own request in the attempt created a link; the refused use changed nothing else
+    after = snapshot(limited)
+    assert after["users"] == before["users"] and after["memberships"] == before["memberships"]

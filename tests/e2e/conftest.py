@@ -66,6 +66,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env["CODOSSIER_DATA_DIR"] = str(data_dir)
+    # One server for every browser test of the run: all sign-ups and joins come from 127.0.0.1.
+    env["CODOSSIER_LOGIN_RATE_LIMIT"] = "1000 per minute"
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,

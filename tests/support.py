@@ -133,3 +133,16 @@ def dossier_shared_with(world: DossierWorld, who: str, role: Role = Role.BENEFIC
         link = invitations.create_invitation(other.id, outsider, role, 14)
         invitations.accept(invitations.token_for(link), person)
         return other.id
+
+
+def sign_up(client: ApiClient, email: str, password: str, display_name: str) -> TestResponse:
+    """Sign up over HTTP as a person does: ask (202), open the link e-mailed to the test SMTP server,
+    confirm; returns the confirmation's reply (201 and the session, for a new address)."""
+    from tests.mail import shared_mail_server
+
+    mails = shared_mail_server()
+    before = len(mails.to(email.strip()))
+    asked = client.post("/api/auth/signup", {"email": email, "password": password, "display_name": display_name})
+    assert asked.status_code == 202, asked.get_json()
+    link = mails.wait_for(email.strip(), before + 1).link("/signup/")
+    return client.post("/api/auth/signup/confirm", {"token": link.rsplit("/", 1)[1]})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 from spectree import Response
 
@@ -11,7 +11,7 @@ from ..models import User
 from ..services import accounts
 from . import bp, csrf_token, rotate_csrf_token
 from .access import require_user
-from .schemas import ErrorReply, LoginIn, SessionOut, SignupIn, UserOut
+from .schemas import ErrorReply, LoginIn, SessionOut, SignupConfirmIn, SignupIn, SignupOut, UserOut
 
 
 def user_out(user: User) -> UserOut:
@@ -64,13 +64,25 @@ def credentials_rate_limit() -> str:
 @limiter.limit(credentials_rate_limit)
 @spec.validate(
     json=SignupIn,
-    resp=Response(HTTP_201=SessionOut, HTTP_409=ErrorReply, HTTP_422=ErrorReply, HTTP_429=ErrorReply),
+    resp=Response(HTTP_202=SignupOut, HTTP_422=ErrorReply, HTTP_429=ErrorReply, HTTP_503=ErrorReply),
     tags=["auth"],
 )
-def signup(json: SignupIn) -> tuple[SessionOut, int]:
-    user = accounts.create_account(json.email, json.password, json.display_name)
-    db.session.commit()
-    return start_session(user), 201
+def signup(json: SignupIn) -> tuple[SignupOut, int]:
+    """Send the address a link that creates the account (or, if it has one, a reminder to log in)."""
+    base_url = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+    email = accounts.request_signup(json.email, json.password, json.display_name, base_url)
+    return SignupOut(email=email), 202
+
+
+@bp.post("/auth/signup/confirm")
+@limiter.limit(credentials_rate_limit)
+@spec.validate(
+    json=SignupConfirmIn,
+    resp=Response(HTTP_201=SessionOut, HTTP_400=ErrorReply, HTTP_409=ErrorReply, HTTP_410=ErrorReply, HTTP_429=ErrorReply),
+    tags=["auth"],
+)
+def confirm_signup(json: SignupConfirmIn) -> tuple[SessionOut, int]:
+    return start_session(accounts.confirm_signup(json.token)), 201
 
 
 @bp.post("/auth/login")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from tests.support import PASSWORD, ApiClient, DossierWorld, snapshot
+from tests.mail import MailServer
+from tests.support import PASSWORD, ApiClient, DossierWorld, sign_up, snapshot
 
 from .conftest import assert_error, token_of
 
@@ -16,7 +18,9 @@ CLAIRE = {"email": "claire@racines.example", "password": PASSWORD, "display_name
 
 
 def signup(client: ApiClient, **changes: Any) -> Any:
-    return client.post("/api/auth/signup", {**CLAIRE, **changes})
+    """The whole sign-up (ask, open the e-mailed link); the confirmation's reply."""
+    body = {**CLAIRE, **changes}
+    return sign_up(client, body["email"], body["password"], body["display_name"])
 
 
 def session_user(client: ApiClient) -> Any:
@@ -44,17 +48,65 @@ def test_signup_creates_an_account_logs_it_in_and_lowercases_the_email(client: A
     assert session_user(client) == body["user"]
 
 
-@pytest.mark.parametrize("email", ["claire@racines.example", "CLAIRE@Racines.Example"])
-def test_signup_with_an_email_already_taken_is_409_and_creates_nothing(app: Flask, email: str) -> None:
-    assert signup(ApiClient(app)).status_code == 201
-    newcomer = ApiClient(app)
+def test_signup_creates_the_account_only_when_the_emailed_link_is_opened(app: Flask, mailbox: MailServer) -> None:
+    browser = ApiClient(app)
     before = snapshot(app)
 
-    reply = signup(newcomer, email=email, display_name="Another Claire")
+    asked = browser.post("/api/auth/signup", {**CLAIRE, "email": " Claire@Racines.EXAMPLE "})
 
-    assert_error(reply, 409, "email_taken")
-    assert snapshot(app) == before
-    assert session_user(newcomer) is None
+    assert asked.status_code == 202, asked.get_json()
+    assert asked.get_json() == {"email": "claire@racines.example"}
+    assert session_user(browser) is None
+    assert snapshot(app)["users"] == before["users"]
+    mail = mailbox.wait_for("claire@racines.example")
+    assert "activez votre compte" in mail.subject
+    token = mail.link("/signup/").rsplit("/", 1)[1]
+    confirmed = browser.post("/api/auth/signup/confirm", {"token": token})
+    assert confirmed.status_code == 201, confirmed.get_json()
+    assert confirmed.get_json()["user"]["email"] == "claire@racines.example"
+    assert session_user(browser) == confirmed.get_json()["user"]
+    # the link works once
+    assert_error(ApiClient(app).post("/api/auth/signup/confirm", {"token": token}), 410, "signup_expired")
+
+
+@pytest.mark.parametrize("email", ["claire@racines.example", "CLAIRE@Racines.Example"])
+def test_signup_answers_an_existing_email_exactly_as_a_new_one_and_tells_its_owner(
+    app: Flask, mailbox: MailServer, email: str
+) -> None:
+    assert signup(ApiClient(app)).status_code == 201
+    before = snapshot(app)
+    stranger = ApiClient(app)
+
+    taken = stranger.post("/api/auth/signup", {**CLAIRE, "email": email, "display_name": "Another Claire"})
+    fresh = stranger.post("/api/auth/signup", {**CLAIRE, "email": "nouvelle@racines.example"})
+
+    assert (taken.status_code, fresh.status_code) == (202, 202)
+    assert taken.headers["Content-Type"] == fresh.headers["Content-Type"]
+    assert set(taken.get_json()) == set(fresh.get_json()) == {"email"}
+    assert taken.get_json()["email"] == "claire@racines.example"
+    assert session_user(stranger) is None
+    after = snapshot(app)
+    assert after["users"] == before["users"]
+    notice = mailbox.wait_for("claire@racines.example", 2)  # (the first one was her own confirmation)
+    assert "déjà un compte" in notice.subject
+    assert notice.link("/login")
+    assert "/signup/" not in notice.body
+
+
+def test_a_forged_or_expired_signup_link_creates_nothing(app: Flask, mailbox: MailServer, move_clock: Any) -> None:
+    browser = ApiClient(app)
+    browser.post("/api/auth/signup", CLAIRE)
+    token = mailbox.wait_for(CLAIRE["email"]).link("/signup/").rsplit("/", 1)[1]
+    before = snapshot(app)
+
+    forged = browser.post("/api/auth/signup/confirm", {"token": token[:-2] + "xx"})
+    move_clock(timedelta(days=3))
+    expired = browser.post("/api/auth/signup/confirm", {"token": token})
+
+    assert_error(forged, 400, "signup_invalid")
+    assert_error(expired, 410, "signup_expired")
+    assert snapshot(app)["users"] == before["users"]
+    assert session_user(browser) is None
 
 
 @pytest.mark.parametrize(
@@ -252,7 +304,7 @@ def test_the_default_login_limit_is_ten_per_minute(sqlite_app: Flask) -> None:
 
 
 def _signup_attempt(world: DossierWorld, attempt: int) -> Any:
-    return signup(ApiClient(world.app), email=f"claire{attempt}@racines.example")
+    return ApiClient(world.app).post("/api/auth/signup", {**CLAIRE, "email": f"claire{attempt}@racines.example"})
 
 
 def _invitation_attempt(world: DossierWorld, attempt: int) -> Any:

@@ -1062,7 +1062,8 @@ def render(report: dict[str, Any]) -> str:
                 f"later joins {_ok(v['later_joins_ok'])}"
             )
         elif key == "f":
-            lines.append(f"f. editors' acks under a sign-up flood ({result['flood']['threads']} threads posting sign-ups)")
+            threads = result["flood"]["threads"]
+            lines.append(f"f. editors' acks under a sign-up flood ({threads} threads posting sign-ups)")
             for name, window in result["windows"].items():
                 ack = window["acks"]
                 lines.append(
@@ -1070,7 +1071,7 @@ def render(report: dict[str, Any]) -> str:
                     f"p99 {window['latency_ms']['p99']} ms; saved {ack['saved']}/{window['sent_in_window']}; server CPU "
                     f"{window['servers_measured'][0]['cpu_pct']} %, clients {window['client_process_cpu_pct']} %, "
                     f"other processes {window.get('other_processes_cpu_pct')} % of one core"
-                    + (f", flood driver {v} %" if (v := next(iter(window['extra_processes_cpu_pct'].values()), None)) else "")
+                    + "".join(f", flood driver {v} %" for v in window["extra_processes_cpu_pct"].values())
                 )
             flood = result["flood"]
             lines.append(

@@ -6,7 +6,7 @@ from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 from spectree import Response
 
-from ..extensions import db, limiter, spec
+from ..extensions import limiter, spec
 from ..models import User
 from ..services import accounts
 from . import bp, csrf_token, rotate_csrf_token
@@ -78,7 +78,9 @@ def signup(json: SignupIn) -> tuple[SignupOut, int]:
 @limiter.limit(credentials_rate_limit)
 @spec.validate(
     json=SignupConfirmIn,
-    resp=Response(HTTP_201=SessionOut, HTTP_400=ErrorReply, HTTP_409=ErrorReply, HTTP_410=ErrorReply, HTTP_429=ErrorReply),
+    resp=Response(
+        HTTP_201=SessionOut, HTTP_400=ErrorReply, HTTP_409=ErrorReply, HTTP_410=ErrorReply, HTTP_429=ErrorReply
+    ),
     tags=["auth"],
 )
 def confirm_signup(json: SignupConfirmIn) -> tuple[SessionOut, int]:

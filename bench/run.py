@@ -18,6 +18,7 @@ Scenarios (see README.md for what each measures and the targets):
   b  idle connections: C Socket.IO connections joined to a document, held idle
   c  join: a new client joins a document of 10,000 logged updates, before and after compaction
   d  fan-out on PostgreSQL + Redis with two server processes (opt-in)
+  f  editors' acks under a sign-up flood: the fan-out of (a) alone, then while threads post sign-ups (opt-in)
 """
 
 from __future__ import annotations
@@ -233,6 +234,75 @@ class Server:
     @property
     def pid(self) -> int:
         return self.process.pid
+
+
+class SignupFlood:
+    """Threads posting sign-ups as fast as the server answers, each attempt from its own loopback
+    address (127.1.x.y), so that the per-address rate limit, left on, is never what stops them."""
+
+    def __init__(self, url: str, threads: int):
+        host, port = url.removeprefix("http://").split(":")
+        self.host, self.port, self.threads = host, int(port), threads
+        self.statuses: dict[int, int] = {}
+        self.seconds: list[float] = []
+        self._next = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._workers = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
+
+    def start(self) -> SignupFlood:
+        self.started = time.monotonic()
+        for worker in self._workers:
+            worker.start()
+        return self
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join(timeout=30)
+        wall = time.monotonic() - self.started
+        done = sorted(self.seconds)
+        return {
+            "threads": self.threads,
+            "attempts": len(done),
+            "per_s": round(len(done) / wall, 1) if wall else None,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "reply_ms_p50": round(1000 * done[len(done) // 2], 1) if done else None,
+            "reply_ms_p99": round(1000 * done[int(len(done) * 0.99)], 1) if done else None,
+            "addresses": "one loopback address per attempt (127.1.0.1, 127.1.0.2, ...): the rate limit stays on",
+        }
+
+    def _address(self) -> tuple[str, int]:
+        with self._lock:
+            self._next += 1
+            n = self._next
+        return (f"127.1.{n // 250 % 250}.{n % 250 + 1}", n)
+
+    def _run(self) -> None:
+        import http.client
+
+        while not self._stop.is_set():
+            address, n = self._address()
+            started = time.monotonic()
+            try:
+                conn = http.client.HTTPConnection(self.host, self.port, timeout=30, source_address=(address, 0))
+                conn.request("GET", "/api/auth/session")
+                reply = conn.getresponse()
+                token = json.loads(reply.read())["csrf_token"]
+                cookie = reply.getheader("Set-Cookie", "").split(";")[0]
+                body = json.dumps({"email": f"flood-{n}-{secrets.token_hex(3)}@bench.example",
+                                   "password": "un mot de passe de banc", "display_name": f"Flood {n}"})
+                conn.request("POST", "/api/auth/signup", body=body,
+                             headers={"Content-Type": "application/json", "X-CSRF-Token": token, "Cookie": cookie})
+                reply = conn.getresponse()
+                reply.read()
+                status = reply.status
+                conn.close()
+            except (OSError, ValueError, KeyError):
+                status = -1
+            with self._lock:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+                self.seconds.append(time.monotonic() - started)
 
 
 class Bench:
@@ -572,6 +642,29 @@ class Bench:
         }
         return result
 
+    def signup_flood(self, world: dict[str, Any], server: Server) -> dict[str, Any]:
+        """f: the fan-out's acks alone, then during a sign-up flood, then alone again (so that a change
+        due to the document's longer history shows apart from the flood's effect)."""
+        before = self.fanout(world, [server], "before the flood")
+        flood = SignupFlood(server.url, self.args.flood_threads).start()
+        try:
+            during = self.fanout(world, [server], "during the flood", {"flood threads (this driver)": os.getpid()})
+        finally:
+            flood_stats = flood.stop()
+        after = self.fanout(world, [server], "after the flood")
+        p50 = lambda r: r["acks"]["latency_ms"]["p50"]  # noqa: E731
+        baseline = max((p for p in (p50(before), p50(after)) if p is not None), default=None)
+        flooded = p50(during)  # None when no editor's update was acknowledged in the window
+        return {
+            "windows": {"before": before, "during": during, "after": after},
+            "flood": flood_stats,
+            "verdict": {
+                "target": "ack p50 during the flood within 2x of the baseline (the larger of before and after)",
+                "ratio": round(flooded / baseline, 2) if baseline and flooded is not None else None,
+                "ok": baseline is not None and flooded is not None and flooded <= 2 * baseline,
+            },
+        }
+
     # PostgreSQL + Redis
 
     def postgres_redis(self) -> dict[str, Any]:
@@ -628,7 +721,7 @@ class Bench:
         report["environment"]["machine_busy_pct_before"] = busy
         if busy > a.idle_threshold:
             print(f"WARNING: the machine is {busy} % busy before the run: figures will be disturbed", flush=True)
-        sqlite_needed = any(s in scenarios for s in ("a", "b", "c"))
+        sqlite_needed = any(s in scenarios for s in ("a", "b", "c", "f"))
         world = None
         if sqlite_needed:
             print(f"preparing SQLite database in {self.tmp} ...", flush=True)
@@ -658,6 +751,12 @@ class Bench:
                     self.procs.stop(server.process)
             elif scenario == "d":
                 report["scenarios"]["d"] = self.postgres_redis()
+            elif scenario == "f":
+                server = self.start_server(env, "f")
+                try:
+                    report["scenarios"]["f"] = self.signup_flood(world, server)  # type: ignore[arg-type]
+                finally:
+                    self.procs.stop(server.process)
             else:
                 raise SystemExit(f"unknown scenario {scenario!r}")
             report["scenarios"][scenario]["wall_s"] = round(time.monotonic() - started, 1)
@@ -958,6 +1057,25 @@ def render(report: dict[str, Any]) -> str:
                 f"  target < {v['target_ms']:g} ms after compaction: first join {_ok(v['first_join_ok'])}, "
                 f"later joins {_ok(v['later_joins_ok'])}"
             )
+        elif key == "f":
+            threads = result["flood"]["threads"]
+            lines.append(f"f. editors' acks under a sign-up flood ({threads} threads posting sign-ups)")
+            for name, window in result["windows"].items():
+                ack = window["acks"]
+                lines.append(
+                    f"  {name:6}: ack {_fmt_latency(ack['latency_ms'])}; fan-out p50 {window['latency_ms']['p50']} ms, "
+                    f"p99 {window['latency_ms']['p99']} ms; saved {ack['saved']}/{window['sent_in_window']}; server CPU "
+                    f"{window['servers_measured'][0]['cpu_pct']} %, clients {window['client_process_cpu_pct']} %, "
+                    f"other processes {window.get('other_processes_cpu_pct')} % of one core"
+                    + "".join(f", flood driver {v} %" for v in window["extra_processes_cpu_pct"].values())
+                )
+            flood = result["flood"]
+            lines.append(
+                f"  flood: {flood['attempts']} sign-ups ({flood['per_s']}/s), statuses {flood['statuses']}, reply p50 "
+                f"{flood['reply_ms_p50']} ms, p99 {flood['reply_ms_p99']} ms; {flood['addresses']}"
+            )
+            v = result["verdict"]
+            lines.append(f"  {v['target']}: ratio {v['ratio']}: {_ok(v['ok'])}")
         lines.append(f"  ({result['wall_s']} s)")
         lines.append("")
     if report.get("server_log_problems"):
@@ -970,7 +1088,7 @@ def render(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenarios", default="a,b,c", help="comma-separated: a, b, c, d (default a,b,c)")
+    parser.add_argument("--scenarios", default="a,b,c", help="comma-separated: a, b, c, d, f (default a,b,c)")
     parser.add_argument("--async-mode", choices=["gevent", "threading"], default=os.environ.get("CODOSSIER_ASYNC_MODE", "gevent"))
     parser.add_argument("--editors", type=int, default=50)
     parser.add_argument("--observers", type=int, default=10)
@@ -981,6 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--setup-spread", type=int, default=2000, help="ms over which the editors create their paragraphs (0: at once)"
     )
+    parser.add_argument("--flood-threads", type=int, default=8, help="f: threads posting sign-ups")
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--connect-concurrency", type=int, default=50)
     parser.add_argument("--hold", type=float, default=40.0, help="idle seconds (> the 25 s ping interval)")

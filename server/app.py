@@ -65,10 +65,14 @@ def build_app(**overrides: Any) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
+    from .api.auth import session_scope
     from .models import User
 
     login_manager.init_app(app)
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is not None:
+            user.session_scope = session_scope()
+        return user

@@ -3,7 +3,9 @@
 ``DATABASE_URL`` picks the database (SQLite in the data folder by default),
 ``CODOSSIER_DATA_DIR`` the data folder, ``SECRET_KEY`` the signing key (else a
 random key is created once and kept in the data folder), ``REDIS_URL`` the
-message queue and rate-limit store for several processes.
+message queue and rate-limit store for several processes, ``CODOSSIER_SMTP_*``
+the mail server and ``CODOSSIER_PUBLIC_URL`` the address that links in e-mails
+start with.
 """
 
 from __future__ import annotations
@@ -60,6 +62,14 @@ def load_config(env: os._Environ[str] | dict[str, str] = os.environ, **overrides
         "CLIENT_DIST": Path(env.get("CODOSSIER_CLIENT_DIST", CLIENT_DIST)),
         "ASYNC_MODE": env.get("CODOSSIER_ASYNC_MODE", "gevent"),
         "MAX_UPDATE_BYTES": int(env.get("CODOSSIER_MAX_UPDATE_BYTES", 1024 * 1024)),
+        "SMTP_HOST": env.get("CODOSSIER_SMTP_HOST", ""),
+        "SMTP_PORT": int(env.get("CODOSSIER_SMTP_PORT", 25)),
+        "SMTP_STARTTLS": env.get("CODOSSIER_SMTP_STARTTLS", "") == "1",
+        "SMTP_USER": env.get("CODOSSIER_SMTP_USER", ""),
+        "SMTP_PASSWORD": env.get("CODOSSIER_SMTP_PASSWORD", ""),
+        "MAIL_FROM": env.get("CODOSSIER_MAIL_FROM", "Codossier <codossier@localhost>"),
+        # Else links in e-mails start with the address the request came to (its Host header).
+        "PUBLIC_URL": env.get("CODOSSIER_PUBLIC_URL", "").rstrip("/"),
         # argon2-cffi's defaults (RFC 9106 low-memory profile) unless overridden.
         "ARGON2_PARAMETERS": {},
     }

@@ -23,6 +23,7 @@ from server import create_app
 from server.extensions import db, limiter
 from server.services import clock
 
+from .mail import MailServer, shared_mail_server
 from .support import ApiClient, DossierWorld, build_world
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -60,7 +61,7 @@ def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
         TESTING=True,
         ARGON2_PARAMETERS=CHEAP_ARGON2,
         ASYNC_MODE="threading",
-        **overrides,
+        **{"SMTP_HOST": "127.0.0.1", "SMTP_PORT": shared_mail_server().port, **overrides},
     )
 
 
@@ -140,6 +141,14 @@ def sqlite_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
     with application.app_context():
         db.engine.dispose()
     clock.set_source(None)
+
+
+@pytest.fixture
+def mailbox() -> MailServer:
+    """The test SMTP server every test app sends to, emptied for this test."""
+    server = shared_mail_server()
+    server.clear()
+    return server
 
 
 @pytest.fixture

@@ -121,3 +121,28 @@ def snapshot(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
             result[table.name] = [tuple(row) for row in rows]
         db.session.remove()
         return result
+
+
+def dossier_shared_with(world: DossierWorld, who: str, role: Role = Role.BENEFICIARY) -> int:
+    """The outsider's own dossier, which ``who`` (a member of the world's dossier) also joins; returns its id."""
+    with world.app.app_context():
+        outsider = db.session.get(User, world.user_ids["outsider"])
+        person = db.session.get(User, world.user_ids[who])
+        other = dossiers.create_dossier(outsider, "Projet d'Otto", "Ailleurs")
+        actions.add_action(other.id, "Ailleurs")
+        link = invitations.create_invitation(other.id, outsider, role, 14)
+        invitations.accept(invitations.token_for(link), person)
+        return other.id
+
+
+def sign_up(client: ApiClient, email: str, password: str, display_name: str) -> TestResponse:
+    """Sign up over HTTP as a person does: ask (202), open the link e-mailed to the test SMTP server,
+    confirm; returns the confirmation's reply (201 and the session, for a new address)."""
+    from tests.mail import shared_mail_server
+
+    mails = shared_mail_server()
+    before = len(mails.to(email.strip()))
+    asked = client.post("/api/auth/signup", {"email": email, "password": password, "display_name": display_name})
+    assert asked.status_code == 202, asked.get_json()
+    link = mails.wait_for(email.strip(), before + 1).link("/signup/")
+    return client.post("/api/auth/signup/confirm", {"token": link.rsplit("/", 1)[1]})

@@ -3,6 +3,7 @@ import { BrowserRouter, Route, Routes } from "react-router";
 import { Layout, Loading, RequireAuth } from "./components/Layout";
 import { DossiersPage } from "./pages/DossiersPage";
 import { JoinPage } from "./pages/JoinPage";
+import { SignupConfirmPage } from "./pages/SignupConfirmPage";
 import { LoginPage } from "./pages/LoginPage";
 import { MembersPage } from "./pages/MembersPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -26,6 +27,7 @@ export function App() {
           <Route element={<Layout />}>
             <Route path="/login" element={<LoginPage />} />
             <Route path="/join/:token" element={<JoinPage />} />
+            <Route path="/signup/:token" element={<SignupConfirmPage />} />
             <Route
               path="/"
               element={

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 from spectree import Response
 
-from ..extensions import db, limiter, spec
+from ..extensions import limiter, spec
 from ..models import User
 from ..services import accounts
 from . import bp, csrf_token, rotate_csrf_token
 from .access import require_user
-from .schemas import ErrorReply, LoginIn, SessionOut, SignupIn, UserOut
+from .schemas import ErrorReply, LoginIn, SessionOut, SignupConfirmIn, SignupIn, SignupOut, UserOut
 
 
 def user_out(user: User) -> UserOut:
@@ -23,13 +23,29 @@ def session_out() -> SessionOut:
     return SessionOut(user=user_out(user) if user else None, csrf_token=csrf_token())
 
 
-def start_session(user: User) -> SessionOut:
-    """Log ``user`` in on this browser with a fresh CSRF token."""
+SCOPE_KEY = "scope"
+
+
+def start_session(user: User, scope: frozenset[int] | None = None) -> SessionOut:
+    """Log ``user`` in on this browser with a fresh CSRF token.
+
+    ``scope`` limits the session to these dossiers (a re-entry link's); logging in with a
+    password starts an unlimited one.
+    """
     session.clear()
     login_user(user)
     session.permanent = True
+    if scope is not None:
+        session[SCOPE_KEY] = sorted(scope)
+    user.session_scope = scope
     rotate_csrf_token()
     return session_out()
+
+
+def session_scope() -> frozenset[int] | None:
+    """The dossiers this browser's session is limited to, if a re-entry link opened it."""
+    scope = session.get(SCOPE_KEY)
+    return None if scope is None else frozenset(int(dossier_id) for dossier_id in scope)
 
 
 @bp.get("/auth/session")
@@ -38,16 +54,41 @@ def get_session() -> SessionOut:
     return session_out()
 
 
+def credentials_rate_limit() -> str:
+    """One limit per client address for every route that checks or sets a password, or opens a
+    session from a link (each argon2 hash costs tens of milliseconds of CPU)."""
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
 @bp.post("/auth/signup")
-@spec.validate(json=SignupIn, resp=Response(HTTP_201=SessionOut, HTTP_409=ErrorReply, HTTP_422=ErrorReply), tags=["auth"])
-def signup(json: SignupIn) -> tuple[SessionOut, int]:
-    user = accounts.create_account(json.email, json.password, json.display_name)
-    db.session.commit()
-    return start_session(user), 201
+@limiter.limit(credentials_rate_limit)
+@spec.validate(
+    json=SignupIn,
+    resp=Response(HTTP_202=SignupOut, HTTP_422=ErrorReply, HTTP_429=ErrorReply, HTTP_503=ErrorReply),
+    tags=["auth"],
+)
+def signup(json: SignupIn) -> tuple[SignupOut, int]:
+    """Send the address a link that creates the account (or, if it has one, a reminder to log in)."""
+    base_url = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+    email = accounts.request_signup(json.email, json.password, json.display_name, base_url)
+    return SignupOut(email=email), 202
+
+
+@bp.post("/auth/signup/confirm")
+@limiter.limit(credentials_rate_limit)
+@spec.validate(
+    json=SignupConfirmIn,
+    resp=Response(
+        HTTP_201=SessionOut, HTTP_400=ErrorReply, HTTP_409=ErrorReply, HTTP_410=ErrorReply, HTTP_429=ErrorReply
+    ),
+    tags=["auth"],
+)
+def confirm_signup(json: SignupConfirmIn) -> tuple[SessionOut, int]:
+    return start_session(accounts.confirm_signup(json.token)), 201
 
 
 @bp.post("/auth/login")
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@limiter.limit(credentials_rate_limit)
 @spec.validate(json=LoginIn, resp=Response(HTTP_200=SessionOut, HTTP_401=ErrorReply, HTTP_429=ErrorReply), tags=["auth"])
 def login(json: LoginIn) -> SessionOut:
     return start_session(accounts.authenticate(json.email, json.password))

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask_login import current_user
 from spectree import Response
 
-from ..extensions import spec
+from ..extensions import limiter, spec
 from ..services import invitations
 from . import bp
-from .auth import start_session
+from .auth import credentials_rate_limit, start_session
 from .schemas import AcceptIn, AcceptOut, DossierHeading, ErrorReply, InvitationPreviewOut
 
 LINK_ERRORS = {
     "HTTP_400": ErrorReply,
     "HTTP_401": ErrorReply,
+    "HTTP_403": ErrorReply,
     "HTTP_404": ErrorReply,
     "HTTP_409": ErrorReply,
     "HTTP_410": ErrorReply,
@@ -37,10 +38,11 @@ def preview_invitation(token: str) -> InvitationPreviewOut:
 
 
 @bp.post("/invitations/<token>/accept")
-@spec.validate(json=AcceptIn, resp=Response(HTTP_200=AcceptOut, **LINK_ERRORS), tags=["invitations"])
+@limiter.limit(credentials_rate_limit)
+@spec.validate(json=AcceptIn, resp=Response(HTTP_200=AcceptOut, HTTP_429=ErrorReply, **LINK_ERRORS), tags=["invitations"])
 def accept_invitation(token: str, json: AcceptIn) -> AcceptOut:
     current = current_user._get_current_object() if current_user.is_authenticated else None
     accepted = invitations.accept(
         token, current, display_name=json.display_name, email=json.email, password=json.password
     )
-    return AcceptOut(session=start_session(accepted.user), dossier_id=accepted.dossier_id)
+    return AcceptOut(session=start_session(accepted.user, accepted.scope), dossier_id=accepted.dossier_id)

@@ -56,6 +56,16 @@ class SignupIn(Input):
     display_name: Name
 
 
+class SignupOut(BaseModel):
+    """The same for every address: a message was sent to it (see docs/api.md)."""
+
+    email: str
+
+
+class SignupConfirmIn(Input):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
 class LoginIn(Input):
     email: Annotated[str, StringConstraints(max_length=254)]
     password: Annotated[str, StringConstraints(max_length=256)]

@@ -9,6 +9,7 @@ from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .poll import PollBallot, PriorityPoll
 from .register import RegisterEntry
+from .signup import PendingSignup
 from .submission import Submission, SubmissionFile
 from .user import User
 
@@ -31,6 +32,7 @@ __all__ = [
     "Invitation",
     "InvitationKind",
     "Membership",
+    "PendingSignup",
     "PollBallot",
     "PriorityPoll",
     "RegisterEntry",

@@ -20,6 +20,11 @@ class User(UserMixin, Base):  # type: ignore[misc]  # flask_login ships no types
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
 
+    # Not a column: the dossiers the current session may reach, when a re-entry link opened it
+    # (None: every dossier the user belongs to). Set from the session when the user is loaded;
+    # services.policy enforces it.
+    session_scope = None  # type: frozenset[int] | None
+
     @property
     def has_account(self) -> bool:
         """True for an e-mail + password account (leads and partners)."""

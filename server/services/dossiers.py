@@ -6,7 +6,7 @@ from sqlalchemy import func
 
 from ..extensions import db
 from ..models import Action, Dossier, DossierState, Membership, Role, User
-from . import clock
+from . import clock, policy
 from .errors import Conflict, Forbidden, NotFound
 from .forms import latest_template
 
@@ -36,7 +36,7 @@ def create_dossier(owner: User, title: str, structure: str) -> Dossier:
 
 
 def dossiers_of(user: User) -> list[tuple[Dossier, Membership, int, int]]:
-    """The user's dossiers, newest first, with their role and counts."""
+    """The user's dossiers that this session may reach, newest first, with their role and counts."""
     action_count = (
         db.select(func.count(Action.id)).where(Action.dossier_id == Dossier.id).correlate(Dossier).scalar_subquery()
     )
@@ -52,7 +52,7 @@ def dossiers_of(user: User) -> list[tuple[Dossier, Membership, int, int]]:
         .where(Membership.user_id == user.id)
         .order_by(Dossier.created_at.desc(), Dossier.id.desc())
     )
-    return [(d, m, a, n) for d, m, a, n in rows]
+    return [(d, m, a, n) for d, m, a, n in rows if policy.in_scope(user, d.id)]
 
 
 def lock_dossier(dossier_id: int) -> Dossier:

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Dossier, Invitation, InvitationKind, Membership, Role, User
 from . import accounts, clock
 from .dossiers import lock_dossier
-from .errors import Conflict, DomainError, Gone, InvalidInput, NotAuthenticated, NotFound
+from .errors import Conflict, DomainError, Forbidden, Gone, InvalidInput, NotAuthenticated, NotFound
 from .members import member
 
 INVITABLE_ROLES = (Role.PARTNER, Role.BENEFICIARY, Role.OBSERVER)
@@ -189,8 +189,12 @@ def preview(token: str) -> Preview:
 
 @dataclass(frozen=True)
 class Acceptance:
+    """Who is now logged in, the dossier the link leads to, and what the new session may reach
+    (``None``: all of the user's dossiers; see ``policy.in_scope``)."""
+
     user: User
     dossier_id: int
+    scope: frozenset[int] | None
 
 
 def accept(
@@ -203,20 +207,25 @@ def accept(
 ) -> Acceptance:
     """Use a link: join the dossier with its role, or come back as its member.
 
-    Returns who is now logged in. Nothing is changed when it fails.
+    A re-entry link is made by one dossier's lead, so the session it opens reaches that
+    dossier only (and those of the other links used in the same session), never the rest of
+    the person's dossiers. Nothing is changed when it fails.
     """
     invitation = _usable(token, lock=True)
     if invitation.kind == InvitationKind.REENTRY.value:
         user = _reentry_user(invitation)
+        carried = current.session_scope if current is not None and current.id == user.id else frozenset()
     else:
         user = _joining_user(invitation, current, display_name, email, password)
+        carried = current.session_scope if current is not None else None
         db.session.add(
             Membership(dossier_id=invitation.dossier_id, user_id=user.id, role=invitation.role, joined_at=clock.now())
         )
     invitation.used_at = clock.now()
     invitation.used_by_id = user.id
     db.session.commit()
-    return Acceptance(user=user, dossier_id=invitation.dossier_id)
+    scope = None if carried is None else carried | {invitation.dossier_id}
+    return Acceptance(user=user, dossier_id=invitation.dossier_id, scope=scope)
 
 
 def _reentry_user(invitation: Invitation) -> User:
@@ -229,6 +238,24 @@ def _reentry_user(invitation: Invitation) -> User:
     if target is None or still_member is None:
         raise Gone("This link was cancelled by the lead structure.", code="invitation_revoked")
     return target
+
+
+def _refuse_upgrade_beyond_scope(current: User) -> None:
+    """A password would open every dossier of the person: a session that reaches only some of
+    them (opened by a re-entry link) may not set one."""
+    if current.session_scope is None:
+        return
+    beyond = db.session.scalar(
+        db.select(Membership.id).where(
+            Membership.user_id == current.id, Membership.dossier_id.not_in(current.session_scope)
+        )
+    )
+    if beyond is not None:
+        raise Forbidden(
+            "This browser was signed in by a personal link for one dossier: open this invitation "
+            "in another browser to create your account.",
+            code="scoped_session",
+        )
 
 
 def _joining_user(
@@ -250,6 +277,7 @@ def _joining_user(
         if not needs_account or current.has_account:
             return current
         if email and password:
+            _refuse_upgrade_beyond_scope(current)
             return accounts.upgrade_guest(current, email, password)
         raise NotAuthenticated("A partner needs an e-mail account.", code="account_required")
     if not display_name or not display_name.strip():

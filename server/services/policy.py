@@ -54,8 +54,17 @@ def capabilities(role: Role | str, dossier: Dossier) -> frozenset[Capability]:
     return allowed
 
 
+def in_scope(user: User, dossier_id: int) -> bool:
+    """Whether the user's session may reach the dossier at all.
+
+    A session opened by a re-entry link reaches only the dossiers of the links used in it
+    (``User.session_scope``), whatever else the person belongs to, until they log in with a password.
+    """
+    return user.session_scope is None or dossier_id in user.session_scope
+
+
 def membership_of(user: User | None, dossier_id: int) -> Membership | None:
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not in_scope(user, dossier_id):
         return None
     membership: Membership | None = db.session.scalar(
         db.select(Membership).where(Membership.dossier_id == dossier_id, Membership.user_id == user.id)
@@ -66,8 +75,8 @@ def membership_of(user: User | None, dossier_id: int) -> Membership | None:
 def authorize(user: User | None, dossier_id: int, capability: Capability) -> Membership:
     """The caller's membership if it may use ``capability`` on the dossier.
 
-    A dossier the user is not a member of does not exist for them (404), so
-    ids leak nothing; a member without the capability gets 403.
+    A dossier the user is not a member of, or that their session may not reach, does not
+    exist for them (404), so ids leak nothing; a member without the capability gets 403.
     """
     membership = membership_of(user, dossier_id)
     if membership is None:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from tests.support import PASSWORD, ApiClient, snapshot
+from tests.mail import MailServer
+from tests.support import PASSWORD, ApiClient, DossierWorld, sign_up, snapshot
 
-from .conftest import assert_error
+from .conftest import assert_error, token_of
 
 CLAIRE = {"email": "claire@racines.example", "password": PASSWORD, "display_name": "Claire Racines"}
 
 
 def signup(client: ApiClient, **changes: Any) -> Any:
-    return client.post("/api/auth/signup", {**CLAIRE, **changes})
+    """The whole sign-up (ask, open the e-mailed link); the confirmation's reply."""
+    body = {**CLAIRE, **changes}
+    return sign_up(client, body["email"], body["password"], body["display_name"])
 
 
 def session_user(client: ApiClient) -> Any:
@@ -44,17 +48,65 @@ def test_signup_creates_an_account_logs_it_in_and_lowercases_the_email(client: A
     assert session_user(client) == body["user"]
 
 
-@pytest.mark.parametrize("email", ["claire@racines.example", "CLAIRE@Racines.Example"])
-def test_signup_with_an_email_already_taken_is_409_and_creates_nothing(app: Flask, email: str) -> None:
-    assert signup(ApiClient(app)).status_code == 201
-    newcomer = ApiClient(app)
+def test_signup_creates_the_account_only_when_the_emailed_link_is_opened(app: Flask, mailbox: MailServer) -> None:
+    browser = ApiClient(app)
     before = snapshot(app)
 
-    reply = signup(newcomer, email=email, display_name="Another Claire")
+    asked = browser.post("/api/auth/signup", {**CLAIRE, "email": " Claire@Racines.EXAMPLE "})
 
-    assert_error(reply, 409, "email_taken")
-    assert snapshot(app) == before
-    assert session_user(newcomer) is None
+    assert asked.status_code == 202, asked.get_json()
+    assert asked.get_json() == {"email": "claire@racines.example"}
+    assert session_user(browser) is None
+    assert snapshot(app)["users"] == before["users"]
+    mail = mailbox.wait_for("claire@racines.example")
+    assert "activez votre compte" in mail.subject
+    token = mail.link("/signup/").rsplit("/", 1)[1]
+    confirmed = browser.post("/api/auth/signup/confirm", {"token": token})
+    assert confirmed.status_code == 201, confirmed.get_json()
+    assert confirmed.get_json()["user"]["email"] == "claire@racines.example"
+    assert session_user(browser) == confirmed.get_json()["user"]
+    # the link works once
+    assert_error(ApiClient(app).post("/api/auth/signup/confirm", {"token": token}), 410, "signup_expired")
+
+
+@pytest.mark.parametrize("email", ["claire@racines.example", "CLAIRE@Racines.Example"])
+def test_signup_answers_an_existing_email_exactly_as_a_new_one_and_tells_its_owner(
+    app: Flask, mailbox: MailServer, email: str
+) -> None:
+    assert signup(ApiClient(app)).status_code == 201
+    before = snapshot(app)
+    stranger = ApiClient(app)
+
+    taken = stranger.post("/api/auth/signup", {**CLAIRE, "email": email, "display_name": "Another Claire"})
+    fresh = stranger.post("/api/auth/signup", {**CLAIRE, "email": "nouvelle@racines.example"})
+
+    assert (taken.status_code, fresh.status_code) == (202, 202)
+    assert taken.headers["Content-Type"] == fresh.headers["Content-Type"]
+    assert set(taken.get_json()) == set(fresh.get_json()) == {"email"}
+    assert taken.get_json()["email"] == "claire@racines.example"
+    assert session_user(stranger) is None
+    after = snapshot(app)
+    assert after["users"] == before["users"]
+    notice = mailbox.wait_for("claire@racines.example", 2)  # (the first one was her own confirmation)
+    assert "déjà un compte" in notice.subject
+    assert notice.link("/login")
+    assert "/signup/" not in notice.body
+
+
+def test_a_forged_or_expired_signup_link_creates_nothing(app: Flask, mailbox: MailServer, move_clock: Any) -> None:
+    browser = ApiClient(app)
+    browser.post("/api/auth/signup", CLAIRE)
+    token = mailbox.wait_for(CLAIRE["email"]).link("/signup/").rsplit("/", 1)[1]
+    before = snapshot(app)
+
+    forged = browser.post("/api/auth/signup/confirm", {"token": token[:-2] + "xx"})
+    move_clock(timedelta(days=3))
+    expired = browser.post("/api/auth/signup/confirm", {"token": token})
+
+    assert_error(forged, 400, "signup_invalid")
+    assert_error(expired, 410, "signup_expired")
+    assert snapshot(app)["users"] == before["users"]
+    assert session_user(browser) is None
 
 
 @pytest.mark.parametrize(
@@ -246,3 +298,40 @@ def test_the_default_login_limit_is_ten_per_minute(sqlite_app: Flask) -> None:
 
     assert [r.status_code for r in replies] == [401] * 10 + [429]
     assert_error(replies[-1], 429, "too_many_attempts")
+
+
+# Each attempt comes from a new browser on the same address.
+
+
+def _signup_attempt(world: DossierWorld, attempt: int) -> Any:
+    return ApiClient(world.app).post("/api/auth/signup", {**CLAIRE, "email": f"claire{attempt}@racines.example"})
+
+
+def _invitation_attempt(world: DossierWorld, attempt: int) -> Any:
+    link = world.client("lead").post(world.url("/invitations"), {"role": "observer"}).get_json()
+    return ApiClient(world.app).post(f"/api/invitations/{token_of(link)}/accept", {"display_name": f"Invité {attempt}"})
+
+
+def _reentry_attempt(world: DossierWorld, _attempt: int) -> Any:
+    member = world.member_ids["beneficiary"]
+    link = world.client("lead").post(world.url(f"/members/{member}/reentry-link"), {}).get_json()
+    return ApiClient(world.app).post(f"/api/invitations/{token_of(link)}/accept", {})
+
+
+@pytest.mark.parametrize("attempt", [_signup_attempt, _invitation_attempt, _reentry_attempt], ids=["signup", "invitation", "reentry"])
+def test_signup_and_links_are_limited_like_login(
+    world: DossierWorld, sibling_app: Callable[..., Flask], attempt: Callable[..., Any]
+) -> None:
+    limited = sibling_app(world.app, LOGIN_RATE_LIMIT="3 per minute")
+    on_limited = DossierWorld(limited, world.dossier_id, world.action_ids, world.user_ids, world.member_ids)
+
+    allowed = [attempt(on_limited, n) for n in range(3)]
+    before = snapshot(limited)
+    refused = attempt(on_limited, 3)
+
+    assert [r.status_code for r in allowed] == [allowed[0].status_code] * 3 and allowed[0].status_code < 300
+    assert_error(refused, 429, "too_many_attempts")
+    assert refused.headers.get("Retry-After")
+    # the lead's own request in the attempt created a link; the refused use changed nothing else
+    after = snapshot(limited)
+    assert after["users"] == before["users"] and after["memberships"] == before["memberships"]

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from server.services.forms import get_template
-from tests.support import PASSWORD, ApiClient, DossierWorld, snapshot
+from tests.support import PASSWORD, ApiClient, DossierWorld, sign_up, snapshot
 
 from .conftest import assert_error, set_dossier_state
 
@@ -34,7 +34,7 @@ CAPABILITIES = {
 
 def new_account(app: Flask, email: str = "claire@racines.example") -> ApiClient:
     browser = ApiClient(app)
-    reply = browser.post("/api/auth/signup", {"email": email, "password": PASSWORD, "display_name": "Claire"})
+    reply = sign_up(browser, email, PASSWORD, "Claire")
     assert reply.status_code == 201, reply.get_json()
     return browser
 

@@ -20,6 +20,7 @@ from urllib.request import urlopen
 import pytest
 
 from tests.conftest import require_service
+from tests.mail import shared_mail_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CODOSSIER_CHROMIUM", "/usr/bin/chromium")
@@ -66,6 +67,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env["CODOSSIER_DATA_DIR"] = str(data_dir)
+    # One server for every browser test of the run: all sign-ups and joins come from 127.0.0.1.
+    env["CODOSSIER_LOGIN_RATE_LIMIT"] = "1000 per minute"
+    # Sign-up e-mails go to this test process's SMTP server (steps.sign_up opens their links).
+    env.update(CODOSSIER_SMTP_HOST="127.0.0.1", CODOSSIER_SMTP_PORT=str(shared_mail_server().port))
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,

@@ -1,4 +1,4 @@
-"""What a lead does first in every browser test: sign up, then create a dossier."""
+"""What a lead does first in every browser test: sign up (through the e-mailed link), then create a dossier."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
+from tests.mail import shared_mail_server
 
 PHONE = {"width": 360, "height": 740}
 PASSWORD = "un mot de passe solide"
@@ -27,6 +28,8 @@ def sign_up(page: Any, name: str, email: str) -> None:
     form.get_by_label("Adresse e-mail").fill(email)
     form.get_by_label("Mot de passe").fill(PASSWORD)
     form.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Nous avons envoyé un message à {email}")
+    page.goto(shared_mail_server().wait_for(email).link("/signup/"))
     expect(page.get_by_role("heading", name="Mes dossiers", level=1)).to_be_visible()
 
 

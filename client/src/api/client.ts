@@ -178,10 +178,14 @@ export async function login(email: string, password: string): Promise<Session> {
   return rememberSession(await request<Session>("POST", "/api/auth/login", { email, password }));
 }
 
-export async function signup(email: string, password: string, display_name: string): Promise<Session> {
-  return rememberSession(
-    await request<Session>("POST", "/api/auth/signup", { email, password, display_name }),
-  );
+/** Ask for an account: the server e-mails the address a link (the same answer whether or not it has an account). */
+export async function signup(email: string, password: string, display_name: string): Promise<{ email: string }> {
+  return request<{ email: string }>("POST", "/api/auth/signup", { email, password, display_name });
+}
+
+/** Open the link of a sign-up e-mail: creates the account and logs it in. */
+export async function confirmSignup(token: string): Promise<Session> {
+  return rememberSession(await request<Session>("POST", "/api/auth/signup/confirm", { token }));
 }
 
 export async function logout(): Promise<void> {

@@ -76,7 +76,12 @@ const en: Messages = {
     malformed_json: "The request was malformed. Reload the page and try again.",
     payload_too_large: "The text sent is too long.",
     validation_error: "Some information is not valid. Check the highlighted fields.",
-    too_many_attempts: "Too many login attempts. Please wait a few minutes before trying again.",
+    too_many_attempts: "Too many attempts. Please wait a few minutes before trying again.",
+    scoped_session:
+      "This browser was opened by a personal link for one dossier only. Open this invitation in another browser to create your account.",
+    mail_failed: "The e-mail could not be sent. Please try again in a moment.",
+    signup_invalid: "This link is not valid.",
+    signup_expired: "This link has expired or was already used. Please sign up again.",
     dossier_not_draft: "The dossier is no longer a draft (it is frozen or submitted): it cannot be changed.",
     last_lead:
       "Not possible: the dossier must always keep at least one lead. Make another member a lead first.",
@@ -115,8 +120,16 @@ const en: Messages = {
     displayNameHint: "The name the other members of the dossier will see.",
     passwordHint: "At least 10 characters.",
     submitSignup: "Create my account",
+    checkEmailTitle: "Check your e-mail",
+    checkEmail:
+      "We have sent a message to {{email}}. Open the link in it to activate your account (it is valid for 2 days). If this address already has an account, the message tells you how to log in.",
     invitedNote:
       "Did you receive an invitation link? Open it directly: beneficiaries and observers do not need an account.",
+  },
+  signup: {
+    title: "Activate your account",
+    problemTitle: "This link does not work",
+    signupAgain: "Sign up again",
   },
   join: {
     title: "Join a dossier",

@@ -76,7 +76,12 @@ const fr = {
     malformed_json: "La demande envoyée est mal formée. Rechargez la page puis réessayez.",
     payload_too_large: "Le texte envoyé est trop long.",
     validation_error: "Certaines informations ne sont pas valides. Vérifiez les champs signalés.",
-    too_many_attempts: "Trop de tentatives de connexion. Patientez quelques minutes avant de réessayer.",
+    too_many_attempts: "Trop de tentatives. Patientez quelques minutes avant de réessayer.",
+    scoped_session:
+      "Ce navigateur a été ouvert par un lien personnel pour un seul dossier. Ouvrez cette invitation dans un autre navigateur pour créer votre compte.",
+    mail_failed: "L'e-mail n'a pas pu être envoyé. Réessayez dans un instant.",
+    signup_invalid: "Ce lien n'est pas valide.",
+    signup_expired: "Ce lien a expiré ou a déjà servi. Recommencez l'inscription.",
     dossier_not_draft:
       "Le dossier n'est plus en brouillon (il est figé ou déposé) : il ne peut plus être modifié.",
     last_lead:
@@ -117,8 +122,16 @@ const fr = {
     displayNameHint: "Le nom que verront les autres membres du dossier.",
     passwordHint: "Au moins 10 caractères.",
     submitSignup: "Créer mon compte",
+    checkEmailTitle: "Vérifiez votre boîte e-mail",
+    checkEmail:
+      "Nous avons envoyé un message à {{email}}. Ouvrez le lien qu'il contient pour activer votre compte (il est valable 2 jours). Si cette adresse a déjà un compte, le message vous indique comment vous connecter.",
     invitedNote:
       "Vous avez reçu un lien d'invitation ? Ouvrez-le directement : bénéficiaires et observateurs n'ont pas besoin de compte.",
+  },
+  signup: {
+    title: "Activer votre compte",
+    problemTitle: "Ce lien ne fonctionne pas",
+    signupAgain: "Recommencer l'inscription",
   },
   join: {
     title: "Rejoindre un dossier",

@@ -69,27 +69,36 @@ function LoginForm({ onDone }: { onDone: () => void }) {
   );
 }
 
-function SignupForm({ onDone }: { onDone: () => void }) {
+// The server answers every sign-up the same way (it never says whether the address
+// already has an account): a message went to the address, whose link activates the account.
+function SignupForm() {
   const { t } = useTranslation();
-  const { setSession } = useSession();
   const headingId = useId();
   const [account, setAccount] = useState(EMPTY_ACCOUNT);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const { formRef, errors, formError, busy, submit } = useApiForm<AccountField>();
 
   const onSubmit = (event: FormEvent) =>
     submit(event, {
       validate: () => accountErrors(account, t, { withName: true }),
       send: async () => {
-        setSession(await api.signup(account.email.trim(), account.password, account.name.trim()));
-        onDone();
+        setSentTo((await api.signup(account.email.trim(), account.password, account.name.trim())).email);
       },
       onRefused: (error) => {
         const fieldErrors = fieldErrorsFrom(error, ["email", "password", "display_name"], t("validation.serverRejected"));
-        if (api.isApiError(error, "email_taken")) fieldErrors.email = api.errorMessage(error);
         if (api.isApiError(error, "password_too_short")) fieldErrors.password = api.errorMessage(error);
         return fieldErrors;
       },
     });
+
+  if (sentTo) {
+    return (
+      <section className="card auth-card" aria-labelledby={headingId}>
+        <h2 id={headingId}>{t("login.checkEmailTitle")}</h2>
+        <p role="status">{t("login.checkEmail", { email: sentTo })}</p>
+      </section>
+    );
+  }
 
   return (
     <section className="card auth-card" aria-labelledby={headingId}>
@@ -127,7 +136,7 @@ export function LoginPage() {
       <p className="lead">{t("login.intro")}</p>
       <div className="auth-grid">
         <LoginForm onDone={done} />
-        <SignupForm onDone={done} />
+        <SignupForm />
       </div>
       <p className="hint">{t("login.invitedNote")}</p>
     </div>

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from typing import Any, Literal, TypeVar
+from typing import Literal
 from urllib.parse import quote
 
 from ...models import Decision, DecisionState, Dossier, DossierState
 from ..errors import Conflict
+from ..offload import off_the_loop
 from . import docx, model, pdf
 
 Format = Literal["docx", "pdf"]
@@ -87,35 +86,6 @@ def minutes_file(dossier: Dossier, decision: Decision, fmt: Format, *, now: date
     built = model.build_minutes(dossier, decision, now=now)
     data = off_the_loop(docx.minutes_docx if fmt == "docx" else pdf.minutes_pdf, built)
     return ExportFile(data, minutes_filename(decision, fmt), MIMETYPES[fmt])
-
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def off_the_loop(render: Callable[[T], R], built: T) -> R:
-    """Lay a document out without stalling a gevent process.
-
-    Writing a long PDF takes seconds of CPU and never yields: in the gevent
-    server every live connection would wait. There the writer runs in one
-    native worker thread (the model was already read from the database by
-    the caller); the event loop keeps its turns of the GIL meanwhile. In any
-    other mode (threading, tests, the command line) it runs here.
-    """
-    try:
-        from gevent import monkey
-    except ImportError:  # pragma: no cover (gevent is a dependency)
-        return render(built)
-    if not monkey.is_module_patched("threading"):
-        return render(built)
-    return _render_thread().apply(render, (built,))  # type: ignore[no-any-return]
-
-
-@cache
-def _render_thread() -> Any:
-    from gevent.threadpool import ThreadPool
-
-    return ThreadPool(1)
 
 
 __all__ = [

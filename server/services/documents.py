@@ -26,7 +26,8 @@ from .forms import FormTemplate, require_template
 from .policy import Capability, capabilities
 
 STORYBOARD = "storyboard"
-_ACTION = re.compile(r"^action-(\d{1,12})$")
+# The one spelling of an action's document: ASCII digits, no leading zero, no trailing newline.
+_ACTION = re.compile(r"action-([1-9][0-9]{0,17})")
 EMPTY_UPDATE = b"\x00\x00"
 MERGE_FANOUT = 64
 SYNC, AWARENESS = 0, 1
@@ -44,7 +45,7 @@ class DocumentRef:
 
     @property
     def action_id(self) -> int | None:
-        match = _ACTION.match(self.name)
+        match = _ACTION.fullmatch(self.name)
         return int(match.group(1)) if match else None
 
 
@@ -57,9 +58,14 @@ def action_document(action_id: int) -> str:
     return f"action-{action_id}"
 
 
+def is_document_name(name: object) -> bool:
+    """Whether ``name`` is a document name as this server spells it (``storyboard``, ``action-<id>``)."""
+    return isinstance(name, str) and (name == STORYBOARD or _ACTION.fullmatch(name) is not None)
+
+
 def resolve(dossier_id: int, name: object) -> DocumentRef:
     """The document ``name`` of the dossier, or NotFound."""
-    if not isinstance(name, str) or not (name == STORYBOARD or _ACTION.match(name)):
+    if not is_document_name(name):
         raise NotFound("No such document.")
     ref = DocumentRef(dossier_id, name)
     if ref.action_id is not None:

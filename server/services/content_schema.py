@@ -1,0 +1,224 @@
+"""The document schema: what an update may leave in a live document.
+
+It is the TipTap schema of the answer editor (``client/src/pages/dossier/live/extensions.ts``)
+as its Collaboration extension stores it: one ``XmlFragment`` per question key
+of the document's form, element names are node types, element attributes are
+node attributes, text attributes are marks. See docs/protocol.md.
+
+An update is checked by applying it to a copy of the stored document and
+walking the result (iteratively, without recursion). It is refused with
+``invalid_content`` when it adds a violation to a fragment. A fragment that
+already held violations before this check existed (old data) stays editable:
+an update is accepted if it does not increase the fragment's number of
+violations, so a member can repair it. A node that is itself a violation is
+counted once and not walked into.
+
+Every rule holds for each element on its own (its name, its attributes, its
+parent's name, its depth): Yjs never changes them once an element exists, so
+concurrent valid updates always merge into valid content.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+
+import pycrdt
+
+from ..extensions import db
+from ..models import Dossier
+from . import documents
+from .documents import DocumentRef
+from .errors import DomainError, NotFound
+from .rendering import MAX_DEPTH, SAFE_SCHEMES
+
+TEXT = "#text"
+BLOCK = frozenset({"paragraph", "heading", "bulletList", "orderedList", "blockquote"})
+INLINE = frozenset({TEXT, "hardBreak"})
+ROOT = "#fragment"
+# element (or the fragment) -> the children it may hold
+CHILDREN: dict[str, frozenset[str]] = {
+    ROOT: BLOCK,
+    "paragraph": INLINE,
+    "heading": INLINE,
+    "blockquote": BLOCK,
+    "bulletList": frozenset({"listItem"}),
+    "orderedList": frozenset({"listItem"}),
+    "listItem": BLOCK,
+    "hardBreak": frozenset(),
+}
+SIMPLE_MARKS = frozenset({"bold", "italic", "strike", "underline"})
+LINK_FIELDS = frozenset({"href", "target", "rel", "class", "title"})
+MAX_HREF = 2048
+MAX_LINK_FIELD = 200
+ORDERED_TYPES = frozenset({"1", "a", "A", "i", "I"})
+MAX_LIST_START = 1_000_000
+
+
+class InvalidContent(DomainError):
+    status = 400
+    code = "invalid_content"
+
+
+def _integer(value: object, low: int, high: int) -> bool:
+    """A whole number in [low, high] (Yjs numbers arrive as floats)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value == int(value) and low <= value <= high
+
+
+def _short_text(value: object) -> bool:
+    return value is None or (isinstance(value, str) and len(value) <= MAX_LINK_FIELD)
+
+
+AttributeRule = Callable[[object], bool]
+ATTRIBUTES: dict[str, dict[str, AttributeRule]] = {
+    "heading": {"level": lambda v: _integer(v, 1, 6)},
+    "orderedList": {
+        "start": lambda v: _integer(v, -MAX_LIST_START, MAX_LIST_START),
+        "type": lambda v: v is None or v in ORDERED_TYPES,
+    },
+}
+
+
+def safe_href(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= MAX_HREF and value.strip().lower().startswith(SAFE_SCHEMES)
+
+
+def _mark_problem(name: object, value: object) -> str | None:
+    if name in SIMPLE_MARKS:
+        return None if value is None or value is True or value == {} else f"mark {name} carries a value"
+    if name != "link":
+        return f"unknown mark {str(name)[:40]!r}"
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not set(value) <= LINK_FIELDS:
+        return "a link's attributes are not href, target, rel, class, title"
+    if not safe_href(value.get("href")):
+        return "a link's href is not an http(s) or mailto address"
+    if not all(_short_text(value.get(key)) for key in LINK_FIELDS - {"href"}):
+        return "a link attribute is not a short text"
+    return None
+
+
+def _text_problem(node: pycrdt.XmlText) -> str | None:
+    if len(node.attributes):
+        return "a text node has attributes"
+    for chunk, marks in node.diff():
+        if not isinstance(chunk, str):
+            return "a text node embeds an object"
+        for name, value in (marks or {}).items():
+            problem = _mark_problem(name, value)
+            if problem:
+                return problem
+    return None
+
+
+def _element_problem(node: pycrdt.XmlElement, parent: str) -> str | None:
+    tag = node.tag or ""
+    if tag not in CHILDREN[parent]:
+        return f"{tag[:40]!r} may not be inside {parent!r}"
+    rules = ATTRIBUTES.get(tag, {})
+    for name, value in dict(node.attributes).items():
+        rule = rules.get(name)
+        if rule is None:
+            return f"{tag} has no attribute {str(name)[:40]!r}"
+        if not rule(value):
+            return f"{tag}'s {name} has a wrong type or value"
+    return None
+
+
+def _fragment_problems(fragment: pycrdt.XmlFragment) -> Iterator[str]:
+    stack: list[tuple[object, str, int]] = [(child, ROOT, 1) for child in reversed(list(fragment.children))]
+    while stack:
+        node, parent, depth = stack.pop()  # depth: of the element (a text node is part of its element)
+        if isinstance(node, pycrdt.XmlText):
+            problem = None if TEXT in CHILDREN[parent] else f"text may not be inside {parent!r}"
+            problem = problem or _text_problem(node)
+            if problem:
+                yield problem
+        elif isinstance(node, pycrdt.XmlElement):
+            problem = f"content nested deeper than {MAX_DEPTH} levels" if depth > MAX_DEPTH else None
+            problem = problem or _element_problem(node, parent)
+            if problem:
+                yield problem
+            else:
+                stack.extend((child, node.tag, depth + 1) for child in reversed(list(node.children)))
+        else:
+            yield "an object that is neither an element nor a text node"
+
+
+def _root_problems(doc: pycrdt.Doc, name: str, keys: frozenset[str]) -> Iterator[str]:
+    """A root is an XmlFragment named by a question key; a root with no live content is harmless."""
+    fragment = doc.get(name, type=pycrdt.XmlFragment)
+    children = list(fragment.children)
+    entries = len(doc.get(name, type=pycrdt.Map))
+    length = len(doc.get(name, type=pycrdt.Text))  # every live item of the root's sequence counts
+    if not entries and not length:
+        return
+    if name not in keys:
+        yield f"{name[:40]!r} is not a question of this document"
+        return
+    if entries or length != len(children):
+        yield f"{name[:40]!r} is not an XML fragment"
+        return
+    yield from _fragment_problems(fragment)
+
+
+def problems(doc: pycrdt.Doc, keys: frozenset[str], names: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Every violation of the schema in the document (or in its roots ``names``), by root name."""
+    found: dict[str, list[str]] = {}
+    with doc.transaction():
+        for name in sorted(doc.keys() if names is None else names):
+            listed = list(_root_problems(doc, name, keys))
+            if listed:
+                found[name] = listed
+    return found
+
+
+def question_keys(ref: DocumentRef) -> frozenset[str]:
+    dossier = db.session.get(Dossier, ref.dossier_id)
+    if dossier is None:
+        raise NotFound("No such document.")
+    return frozenset(q.key for q in documents.template_of(dossier, ref).questions)
+
+
+def _doc_of(state: bytes) -> pycrdt.Doc:
+    doc = pycrdt.Doc()
+    doc.apply_update(state)
+    return doc
+
+
+def touched_by(doc: pycrdt.Doc, update: bytes) -> set[str]:
+    """Apply ``update`` to ``doc``; returns the roots it changed (or created)."""
+    existing = set(doc.keys())
+    touched: set[str] = set()
+    subscriptions = [  # kept until the update is applied: a dropped subscription stops observing
+        doc.get(name, type=pycrdt.XmlFragment).observe_deep(lambda *_, name=name: touched.add(name))
+        for name in existing
+    ]
+    doc.apply_update(update)
+    del subscriptions
+    return touched | (set(doc.keys()) - existing)
+
+
+def check(ref: DocumentRef, update: bytes) -> None:
+    """Refuse (``invalid_content``) an update that would add a violation of the schema to the document.
+
+    Only the roots the update changes are walked: the cost follows the answers
+    being edited, not the whole document.
+    """
+    keys = question_keys(ref)
+    state = documents.stored_state(ref)
+    doc = _doc_of(state)
+    touched = touched_by(doc, update)
+    after = problems(doc, keys, touched)
+    if not after:
+        return
+    before = problems(_doc_of(state), keys, after)
+    for name, listed in after.items():
+        if len(listed) > len(before.get(name, [])):
+            added = Counter(listed) - Counter(before.get(name, []))
+            detail = next(iter(added), listed[0])
+            raise InvalidContent(f"The change does not fit the answer's format: {detail}.")

@@ -37,9 +37,13 @@ json_value = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=6,
 )
-names = st.one_of(st.sampled_from(KNOWN), st.text(min_size=1, max_size=10))
-attributes = st.dictionaries(st.one_of(st.sampled_from(["level", "start", "type", "href"]), st.text(max_size=6)),
-                             json_value, max_size=3)
+names = st.one_of(st.sampled_from(KNOWN), st.sampled_from(KNOWN), st.text(min_size=1, max_size=10))
+# The attributes TipTap's nodes have (each present or not, of any type), and others.
+attributes = st.builds(
+    lambda known, other: other | known,
+    st.fixed_dictionaries({}, optional={"level": json_value, "start": json_value, "type": json_value}),
+    st.dictionaries(st.text(max_size=6), json_value, max_size=2),
+)
 marks = st.dictionaries(st.one_of(st.sampled_from(MARKS), st.text(max_size=6)), json_value, max_size=3)
 
 
@@ -81,7 +85,7 @@ chains = st.builds(
     Chain,
     tags=st.lists(st.one_of(st.sampled_from(["blockquote", "listItem", "bulletList", "paragraph"]), names),
                   min_size=1, max_size=3).map(tuple),
-    depth=st.integers(min_value=1, max_value=2500),
+    depth=st.one_of(st.integers(min_value=1, max_value=30), st.integers(min_value=1000, max_value=2500)),
     text=st.text(min_size=1, max_size=8),
 )
 # What one root of the document holds: XML content, or a root of another type.

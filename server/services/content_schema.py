@@ -184,12 +184,6 @@ def question_keys(ref: DocumentRef) -> frozenset[str]:
     return frozenset(q.key for q in documents.template_of(dossier, ref).questions)
 
 
-def _doc_of(state: bytes) -> pycrdt.Doc:
-    doc = pycrdt.Doc()
-    doc.apply_update(state)
-    return doc
-
-
 def touched_by(doc: pycrdt.Doc, update: bytes) -> set[str]:
     """Apply ``update`` to ``doc``; returns the roots it changed (or created)."""
     existing = set(doc.keys())
@@ -210,13 +204,12 @@ def check(ref: DocumentRef, update: bytes) -> None:
     being edited, not the whole document.
     """
     keys = question_keys(ref)
-    state = documents.stored_state(ref)
-    doc = _doc_of(state)
+    doc = documents.load_doc(ref)
     touched = touched_by(doc, update)
     after = problems(doc, keys, touched)
     if not after:
         return
-    before = problems(_doc_of(state), keys, after)
+    before = problems(documents.load_doc(ref), keys, after)
     for name, listed in after.items():
         if len(listed) > len(before.get(name, [])):
             added = Counter(listed) - Counter(before.get(name, []))

@@ -103,7 +103,12 @@ def merge(updates: list[bytes]) -> bytes:
 
 
 def stored_state(ref: DocumentRef) -> bytes:
-    """The document's whole state as one update.
+    """The document's whole state as one update."""
+    return merge(_stored_updates(ref))
+
+
+def _stored_updates(ref: DocumentRef) -> list[bytes]:
+    """The snapshot (if any) and every logged update.
 
     The log is read before the snapshot: a compaction committing in between
     has folded those rows into the snapshot, so they are merged twice (which
@@ -119,12 +124,15 @@ def stored_state(ref: DocumentRef) -> bytes:
         .where(DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name)
         .execution_options(populate_existing=True)
     )
-    return merge(([snapshot] if snapshot else []) + list(rows))
+    return ([snapshot] if snapshot else []) + list(rows)
 
 
 def load_doc(ref: DocumentRef) -> pycrdt.Doc:
+    """The stored document, loaded update by update in one transaction (much faster than merging first)."""
     doc = pycrdt.Doc()
-    doc.apply_update(stored_state(ref))
+    with doc.transaction():
+        for update in _stored_updates(ref):
+            doc.apply_update(update)
     return doc
 
 

@@ -51,14 +51,13 @@ class Answer:
 
 
 def _heading(attributes: dict[str, Any]) -> str:
-    level = attributes.get("level")
-    if isinstance(level, str):
-        try:
-            level = float(level)
-        except ValueError:
-            level = None
-    if isinstance(level, bool) or not isinstance(level, int | float) or not math.isfinite(level):
-        level = 2
+    """h1–h6 from any stored ``level`` (numbers and numeric texts as before; anything else, or infinite: h2)."""
+    try:
+        level = float(attributes.get("level", 2))
+    except (TypeError, ValueError):
+        level = 2.0
+    if not math.isfinite(level):
+        level = 2.0
     return f"h{min(max(int(level), 1), 6)}"
 
 

@@ -48,3 +48,27 @@ def test_everything_the_editor_formats_is_saved(new_context: Any) -> None:
                  '<a href="https://exemple.org/jardin"', "<ul><li><p>semer</p></li><li><p>récolter</p></li></ul>",
                  "<ol><li><p>planter</p></li></ol>", "<blockquote><p>Une citation</p></blockquote>"):
         assert part in html, (part, html)
+
+
+PASTE = """(element, html) => {
+  const data = new DataTransfer();
+  data.setData('text/html', html);
+  data.setData('text/plain', 'liste');
+  element.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_a_paste_nested_too_deep_is_refused_and_the_member_is_told(new_context: Any) -> None:
+    lead, dossier_id = lead_with_dossier(new_context)
+    editor = answer(lead)
+    expect(editor).to_be_editable()
+    editor.click()
+    lead.keyboard.type("Avant le collage")
+    expect(live_status(lead)).to_have_text(re.compile(SAVED))
+    nested = "".join("<ul><li><p>niveau</p>" for _ in range(8)) + "</li></ul>" * 8
+
+    editor.evaluate(PASTE, nested)
+
+    expect(lead.get_by_text(re.compile(REFUSED)).first).to_be_visible()
+    html = lead.evaluate(ANSWERS, dossier_id)
+    assert "Avant le collage" in html and "niveau" not in html, html

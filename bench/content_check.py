@@ -35,7 +35,8 @@ ROOT = Path(os.environ.get("CODOSSIER_BENCH_TREE") or Path(__file__).resolve().p
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from prepare import make_app as prepared_app, migrate  # noqa: E402  (bench/ is the script's folder)
+from prepare import make_app as prepared_app
+from prepare import migrate
 
 SENTENCE = "Le comité d'usagers se réunit chaque mois à la salle des fêtes pour décider des horaires. "
 
@@ -105,7 +106,8 @@ def main() -> None:
     try:
         app = prepared_app(f"sqlite:///{folder / 'bench.sqlite3'}", folder, "bench-secret-key-not-for-production-use")
         migrate(app)
-        print(f"{'document':<12} {'stored bytes':>12} {'check p50 ms':>13} {'check p99 ms':>13} {'of which load p50':>18}")
+        header = ("document", "stored bytes", "check p50 ms", "check p99 ms", "of which load p50")
+        print(f"{header[0]:<12} {header[1]:>12} {header[2]:>13} {header[3]:>13} {header[4]:>18}")
         for label, per_answer, long_answer in (("small", 3, 0), ("large", 13, 0), ("long answer", 13, 300)):
             r = measure(app, label, per_answer, long_answer, args.keystrokes)
             print(f"{label:<12} {r['bytes']:>12,} {r['p50']:>13.2f} {r['p99']:>13.2f} {r['load_p50']:>18.2f}")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pycrdt
 
@@ -120,7 +121,8 @@ def _element_problem(node: pycrdt.XmlElement, parent: str) -> str | None:
     if tag not in CHILDREN[parent]:
         return f"{tag[:40]!r} may not be inside {parent!r}"
     rules = ATTRIBUTES.get(tag, {})
-    for name, value in dict(node.attributes).items():
+    # pycrdt types XmlAttributesView.__iter__ as returning an Iterable, not an Iterator
+    for name, value in dict(node.attributes).items():  # type: ignore[call-overload]
         rule = rules.get(name)
         if rule is None:
             return f"{tag} has no attribute {str(name)[:40]!r}"
@@ -144,12 +146,12 @@ def _fragment_problems(fragment: pycrdt.XmlFragment) -> Iterator[str]:
             if problem:
                 yield problem
             else:
-                stack.extend((child, node.tag, depth + 1) for child in reversed(list(node.children)))
+                stack.extend((child, node.tag or "", depth + 1) for child in reversed(list(node.children)))
         else:
             yield "an object that is neither an element nor a text node"
 
 
-def _root_problems(doc: pycrdt.Doc, name: str, keys: frozenset[str]) -> Iterator[str]:
+def _root_problems(doc: pycrdt.Doc[Any], name: str, keys: frozenset[str]) -> Iterator[str]:
     """A root is an XmlFragment named by a question key; a root with no live content is harmless."""
     fragment = doc.get(name, type=pycrdt.XmlFragment)
     children = list(fragment.children)
@@ -166,7 +168,7 @@ def _root_problems(doc: pycrdt.Doc, name: str, keys: frozenset[str]) -> Iterator
     yield from _fragment_problems(fragment)
 
 
-def problems(doc: pycrdt.Doc, keys: frozenset[str], names: Iterable[str] | None = None) -> dict[str, list[str]]:
+def problems(doc: pycrdt.Doc[Any], keys: frozenset[str], names: Iterable[str] | None = None) -> dict[str, list[str]]:
     """Every violation of the schema in the document (or in its roots ``names``), by root name."""
     found: dict[str, list[str]] = {}
     with doc.transaction():
@@ -184,7 +186,7 @@ def question_keys(ref: DocumentRef) -> frozenset[str]:
     return frozenset(q.key for q in documents.template_of(dossier, ref).questions)
 
 
-def touched_by(doc: pycrdt.Doc, update: bytes) -> set[str]:
+def touched_by(doc: pycrdt.Doc[Any], update: bytes) -> set[str]:
     """Apply ``update`` to ``doc``; returns the roots it changed (or created)."""
     existing = set(doc.keys())
     touched: set[str] = set()

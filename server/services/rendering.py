@@ -12,11 +12,10 @@ nesting an element is flattened to its text, collected without recursion.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 from typing import Any
-
-import math
 
 import nh3
 import pycrdt

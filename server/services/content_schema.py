@@ -118,8 +118,8 @@ def _text_problem(node: pycrdt.XmlText) -> str | None:
 
 def _element_problem(node: pycrdt.XmlElement, parent: str) -> str | None:
     tag = node.tag or ""
-    if tag not in CHILDREN[parent]:
-        return f"{tag[:40]!r} may not be inside {parent!r}"
+    if tag not in CHILDREN.get(parent, ()):
+        return f"{tag[:40]!r} may not be inside {parent[:40]!r}"
     rules = ATTRIBUTES.get(tag, {})
     # pycrdt types XmlAttributesView.__iter__ as returning an Iterable, not an Iterator
     for name, value in dict(node.attributes).items():  # type: ignore[call-overload]
@@ -132,11 +132,15 @@ def _element_problem(node: pycrdt.XmlElement, parent: str) -> str | None:
 
 
 def _fragment_problems(fragment: pycrdt.XmlFragment) -> Iterator[str]:
-    stack: list[tuple[object, str, int]] = [(child, ROOT, 1) for child in reversed(list(fragment.children))]
+    return _subtree_problems([(child, ROOT, 1) for child in reversed(list(fragment.children))])
+
+
+def _subtree_problems(stack: list[tuple[object, str, int]]) -> Iterator[str]:
+    """The violations in these nodes and below: (node, its parent's name, the depth of the node)."""
     while stack:
         node, parent, depth = stack.pop()  # depth: of the element (a text node is part of its element)
         if isinstance(node, pycrdt.XmlText):
-            problem = None if TEXT in CHILDREN[parent] else f"text may not be inside {parent!r}"
+            problem = None if TEXT in CHILDREN.get(parent, ()) else f"text may not be inside {parent[:40]!r}"
             problem = problem or _text_problem(node)
             if problem:
                 yield problem
@@ -151,21 +155,25 @@ def _fragment_problems(fragment: pycrdt.XmlFragment) -> Iterator[str]:
             yield "an object that is neither an element nor a text node"
 
 
-def _root_problems(doc: pycrdt.Doc[Any], name: str, keys: frozenset[str]) -> Iterator[str]:
-    """A root is an XmlFragment named by a question key; a root with no live content is harmless."""
-    fragment = doc.get(name, type=pycrdt.XmlFragment)
-    children = list(fragment.children)
+def _root_problem(doc: pycrdt.Doc[Any], name: str, keys: frozenset[str]) -> str | None:
+    """What is wrong with the root itself: a root is an XmlFragment named by a question key (or has no content)."""
     entries = len(doc.get(name, type=pycrdt.Map))
     length = len(doc.get(name, type=pycrdt.Text))  # every live item of the root's sequence counts
     if not entries and not length:
-        return
+        return None
     if name not in keys:
-        yield f"{name[:40]!r} is not a question of this document"
-        return
-    if entries or length != len(children):
-        yield f"{name[:40]!r} is not an XML fragment"
-        return
-    yield from _fragment_problems(fragment)
+        return f"{name[:40]!r} is not a question of this document"
+    if entries or length != len(list(doc.get(name, type=pycrdt.XmlFragment).children)):
+        return f"{name[:40]!r} is not an XML fragment"
+    return None
+
+
+def _root_problems(doc: pycrdt.Doc[Any], name: str, keys: frozenset[str]) -> Iterator[str]:
+    problem = _root_problem(doc, name, keys)
+    if problem:
+        yield problem
+    else:
+        yield from _fragment_problems(doc.get(name, type=pycrdt.XmlFragment))
 
 
 def problems(doc: pycrdt.Doc[Any], keys: frozenset[str], names: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -186,31 +194,73 @@ def question_keys(ref: DocumentRef) -> frozenset[str]:
     return frozenset(q.key for q in documents.template_of(dossier, ref).questions)
 
 
-def touched_by(doc: pycrdt.Doc[Any], update: bytes) -> set[str]:
-    """Apply ``update`` to ``doc``; returns the roots it changed (or created)."""
+Changes = dict[str, list[list[int]] | None]  # root -> paths of the changed nodes (None: the whole root)
+
+
+def touched_by(doc: pycrdt.Doc[Any], update: bytes) -> Changes:
+    """Apply ``update`` to ``doc``; returns what it changed: each root's changed nodes, as paths from the root.
+
+    A new node is always below a changed one (the node whose children changed).
+    A change to the root itself, or a root the update creates, means the whole root.
+    """
     existing = set(doc.keys())
-    touched: set[str] = set()
+    changes: Changes = {}
+
+    def observe(name: str) -> Callable[..., None]:
+        def changed(events: list[Any], *_: object) -> None:
+            paths = [list(event.path) for event in events]
+            known = changes.get(name, [])
+            changes[name] = None if known is None or any(not p for p in paths) else known + paths
+
+        return changed
+
     subscriptions = [  # kept until the update is applied: a dropped subscription stops observing
-        doc.get(name, type=pycrdt.XmlFragment).observe_deep(lambda *_, name=name: touched.add(name))
-        for name in existing
+        doc.get(name, type=pycrdt.XmlFragment).observe_deep(observe(name)) for name in existing
     ]
     doc.apply_update(update)
     del subscriptions
-    return touched | (set(doc.keys()) - existing)
+    return changes | dict.fromkeys(set(doc.keys()) - existing)
+
+
+def _changed_problems(doc: pycrdt.Doc[Any], changes: Changes, keys: frozenset[str]) -> bool:
+    """Whether the changed nodes (and what is below them) hold any violation; the whole root when in doubt."""
+    with doc.transaction():
+        for name, paths in changes.items():
+            if paths is None:
+                if next(_root_problems(doc, name, keys), None) is not None:
+                    return True
+                continue
+            if _root_problem(doc, name, keys):
+                return True
+            fragment = doc.get(name, type=pycrdt.XmlFragment)
+            for path in paths:
+                try:
+                    node: Any = fragment
+                    parent = ROOT
+                    for index in path:
+                        parent = node.tag or "" if isinstance(node, pycrdt.XmlElement) else ROOT
+                        node = node.children[index]
+                except (AttributeError, IndexError, TypeError, ValueError):  # a path leading nowhere: look at all
+                    return True
+                if next(_subtree_problems([(node, parent, len(path))]), None) is not None:
+                    return True
+    return False
 
 
 def check(ref: DocumentRef, update: bytes) -> None:
     """Refuse (``invalid_content``) an update that would add a violation of the schema to the document.
 
-    Only the roots the update changes are walked: the cost follows the answers
-    being edited, not the whole document.
+    Only the nodes the update changes are walked (typing in a paragraph walks
+    that paragraph's text): the cost follows the edit, not the document. When
+    they hold a violation, the roots concerned are compared whole, before and
+    after, so that old violations do not block an edit.
     """
     keys = question_keys(ref)
     doc = documents.load_doc(ref)
-    touched = touched_by(doc, update)
-    after = problems(doc, keys, touched)
-    if not after:
+    changes = touched_by(doc, update)
+    if not _changed_problems(doc, changes, keys):
         return
+    after = problems(doc, keys, changes)
     before = problems(documents.load_doc(ref), keys, after)
     for name, listed in after.items():
         if len(listed) > len(before.get(name, [])):

@@ -247,3 +247,35 @@ def test_a_fragment_poisoned_before_the_check_existed_stays_editable_and_repaira
         del root.children[index]
 
     check(world, repair)
+
+
+def test_changes_deep_inside_existing_content_are_checked(world: DossierWorld) -> None:
+    """Only the changed nodes are walked: an attribute or a mark changed on an existing node is still seen."""
+    store(world, lambda doc: tiptap_into(doc))
+
+    def heading_level(doc: pycrdt.Doc) -> None:
+        next(c for c in fragment(doc).children if isinstance(c, pycrdt.XmlElement) and c.tag == "heading").attributes[
+            "level"
+        ] = "inf"
+
+    def deep_text(doc: pycrdt.Doc) -> pycrdt.XmlText:
+        items = next(c for c in fragment(doc).children if isinstance(c, pycrdt.XmlElement) and c.tag == "bulletList")
+        return items.children[0].children[1].children[0].children[0].children[0]  # the "sous-point" text
+
+    def bad_mark(doc: pycrdt.Doc) -> None:
+        deep_text(doc).format(0, 2, {"link": {"href": "javascript:alert(1)"}})
+
+    def bad_child(doc: pycrdt.Doc) -> None:
+        items = next(c for c in fragment(doc).children if isinstance(c, pycrdt.XmlElement) and c.tag == "bulletList")
+        items.children[0].children.append(pycrdt.XmlElement("script"))
+
+    for change in (heading_level, bad_mark, bad_child):
+        with pytest.raises(InvalidContent):
+            check(world, change)
+    check(world, lambda doc: deep_text(doc).insert(0, "bon "))
+    check(world, lambda doc: deep_text(doc).format(0, 2, {"bold": {}}))
+
+
+def tiptap_into(doc: pycrdt.Doc) -> None:
+    """The content of :func:`tiptap_document`, written into ``doc``."""
+    doc.apply_update(tiptap_document().get_update())

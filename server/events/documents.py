@@ -24,12 +24,12 @@ from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from . import dossiers as watching
 from ..frames import Oversized
-from .sockets import request
-from ..services import awareness, documents
+from ..services import awareness, content_schema, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
-from ..services.errors import DomainError, NotAuthenticated
+from ..services.errors import DomainError, NotAuthenticated, NotFound
 from ..services.policy import Capability, authorize
 from ..services.relay import Relay
+from .sockets import request
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +223,8 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
     try:
         if extra or not _is_id(dossier_id) or not isinstance(name, str):
             raise DomainError("Expected (dossier_id, document, message).", code="invalid_message")
+        if not documents.is_document_name(name):
+            raise NotFound("No such document.")
         if isinstance(raw, Oversized):  # dropped by the transport (server/frames.py)
             raise DomainError(f"The message ({raw.size} bytes) is larger than the server accepts.", code="too_large")
         message = documents.parse_message(raw)
@@ -255,6 +257,7 @@ def _store(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
         return {"saved": True}  # e.g. a reconnecting client's step 2, or known structs sent again
     if not joined.may_edit:
         raise DomainError("You can read this document but not change it.", code="read_only")
+    content_schema.check(ref, message.payload)
     _relay().submit(ref, joined.user_id, message.payload)
     return {"saved": True}
 

@@ -27,7 +27,8 @@ from .forms import FormTemplate, require_template
 from .policy import Capability, capabilities
 
 STORYBOARD = "storyboard"
-_ACTION = re.compile(r"^action-(\d{1,12})$")
+# The one spelling of an action's document: ASCII digits, no leading zero, no trailing newline.
+_ACTION = re.compile(r"action-([1-9][0-9]{0,17})")
 EMPTY_UPDATE = b"\x00\x00"
 MERGE_FANOUT = 64
 SYNC, AWARENESS = 0, 1
@@ -45,7 +46,7 @@ class DocumentRef:
 
     @property
     def action_id(self) -> int | None:
-        match = _ACTION.match(self.name)
+        match = _ACTION.fullmatch(self.name)
         return int(match.group(1)) if match else None
 
 
@@ -58,9 +59,14 @@ def action_document(action_id: int) -> str:
     return f"action-{action_id}"
 
 
+def is_document_name(name: object) -> bool:
+    """Whether ``name`` is a document name as this server spells it (``storyboard``, ``action-<id>``)."""
+    return isinstance(name, str) and (name == STORYBOARD or _ACTION.fullmatch(name) is not None)
+
+
 def resolve(dossier_id: int, name: object) -> DocumentRef:
     """The document ``name`` of the dossier, or NotFound."""
-    if not isinstance(name, str) or not (name == STORYBOARD or _ACTION.match(name)):
+    if not is_document_name(name):
         raise NotFound("No such document.")
     ref = DocumentRef(dossier_id, name)
     if ref.action_id is not None:
@@ -98,7 +104,12 @@ def merge(updates: list[bytes]) -> bytes:
 
 
 def stored_state(ref: DocumentRef) -> bytes:
-    """The document's whole state as one update.
+    """The document's whole state as one update."""
+    return merge(_stored_updates(ref))
+
+
+def _stored_updates(ref: DocumentRef) -> list[bytes]:
+    """The snapshot (if any) and every logged update.
 
     The log is read before the snapshot: a compaction committing in between
     has folded those rows into the snapshot, so they are merged twice (which
@@ -114,12 +125,15 @@ def stored_state(ref: DocumentRef) -> bytes:
         .where(DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name)
         .execution_options(populate_existing=True)
     )
-    return merge(([snapshot] if snapshot else []) + list(rows))
+    return ([snapshot] if snapshot else []) + list(rows)
 
 
 def load_doc(ref: DocumentRef) -> pycrdt.Doc[Any]:
+    """The stored document, loaded update by update in one transaction (much faster than merging first)."""
     doc: pycrdt.Doc[Any] = pycrdt.Doc()
-    doc.apply_update(stored_state(ref))
+    with doc.transaction():
+        for update in _stored_updates(ref):
+            doc.apply_update(update)
     return doc
 
 

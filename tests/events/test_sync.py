@@ -14,6 +14,7 @@ from tests.live import (
     count_updates,
     fragment,
     insert_text,
+    paragraphs,
     plain_text,
     stored_doc,
     stored_rows,
@@ -123,13 +124,20 @@ def _formatted_answer(doc: pycrdt.Doc) -> None:
         text.insert(0, word)
     typed = pycrdt.XmlText()
     answer.children.append(pycrdt.XmlElement("paragraph", None, [typed]))
-    typed.insert(0, '<script>alert("x")</script> <b>pas gras</b> ')
-    typed.insert(len(typed), "piège", {"link": {"href": "javascript:alert(1)"}})
+    typed.insert(0, '<script>alert("x")</script> <b>pas gras</b> piège')
+
+
+def _javascript_link(doc: pycrdt.Doc) -> None:
+    """Not what the editor writes (it keeps http(s) and mailto links only): refused as invalid_content."""
+    typed = paragraphs(doc, "objectifs")[-1]
+    typed.format(len(typed) - len("piège".encode()), len(typed), {"link": {"href": "javascript:alert(1)"}})
 
 
 def test_the_answers_route_renders_the_stored_text_as_html_and_plain_text(live: LiveWorld, server: ServerProcess) -> None:
     lead = live.client(server, "lead").open()
     assert lead.type(_formatted_answer) == {"saved": True}
+    refused = lead.type(_javascript_link)
+    assert refused["saved"] is False and refused["error"]["code"] == "invalid_content", refused
 
     reply = live.http(server, "observer").get(
         f"{server.url}/api/dossiers/{live.dossier_id}/documents/{live.document()}/answers", timeout=10

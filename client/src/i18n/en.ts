@@ -384,6 +384,8 @@ const en: Messages = {
       read_only: "You can no longer change the answers: you can read and comment.",
       too_large: "This change is too big to be saved. Paste the text in several parts.",
       invalid_update: "The server could not read a change. Reload the page.",
+      invalid_content:
+        "This change was not saved: its formatting is not accepted (for example pasted text with too many nested levels). Paste it as plain text.",
       invalid_message: "The server could not read a change. Reload the page.",
       not_found: "This document no longer exists: the action may have been deleted. Reload the page.",
       not_authenticated: "Your session has expired. Log in again.",

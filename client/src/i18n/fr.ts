@@ -394,6 +394,8 @@ const fr = {
       read_only: "Vous ne pouvez plus modifier les réponses : vous pouvez lire et commenter.",
       too_large: "Ce changement est trop gros pour être enregistré. Collez le texte en plusieurs fois.",
       invalid_update: "Une modification n'a pas pu être lue par le serveur. Rechargez la page.",
+      invalid_content:
+        "Cette modification n'a pas été enregistrée : sa mise en forme n'est pas acceptée (par exemple un texte collé avec trop de niveaux imbriqués). Collez-le sans mise en forme.",
       invalid_message: "Une modification n'a pas pu être lue par le serveur. Rechargez la page.",
       not_found: "Ce document n'existe plus : l'action a peut-être été supprimée. Rechargez la page.",
       not_authenticated: "Votre session a expiré. Connectez-vous de nouveau.",

@@ -420,7 +420,7 @@ export class LiveDocument {
         this.retryLater();
         break;
       default:
-        // too_large, invalid_update, invalid_message…: sending it again would fail again.
+        // too_large, invalid_update, invalid_content, invalid_message…: sending it again would fail again.
         this.publish({ error, keptLocally: true });
         break;
     }

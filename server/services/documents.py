@@ -12,7 +12,7 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import pycrdt
 from sqlalchemy import Insert, delete, func, insert, literal, select, union_all
@@ -59,7 +59,7 @@ def action_document(action_id: int) -> str:
     return f"action-{action_id}"
 
 
-def is_document_name(name: object) -> bool:
+def is_document_name(name: object) -> TypeGuard[str]:
     """Whether ``name`` is a document name as this server spells it (``storyboard``, ``action-<id>``)."""
     return isinstance(name, str) and (name == STORYBOARD or _ACTION.fullmatch(name) is not None)
 

@@ -49,11 +49,11 @@ class Answer:
         return len(self.text.replace("\n", ""))
 
 
-def _heading(attributes: dict[str, Any]) -> str:
+def _heading(raw_level: Any) -> str:
     """h1–h6 from any stored ``level`` (numbers and numeric texts as before; anything else, or infinite: h2)."""
     try:
-        level = float(attributes.get("level", 2))
-    except (TypeError, ValueError):
+        level = float(2 if raw_level is None else raw_level)
+    except (TypeError, ValueError, OverflowError):
         level = 2.0
     if not math.isfinite(level):
         level = 2.0
@@ -108,7 +108,7 @@ def _node_html(node: object, depth: int = 1) -> str:
         return f"<{VOID[tag]}>"
     inner = "".join(_node_html(child, depth + 1) for child in node.children)
     if tag == "heading":
-        name = _heading(dict(node.attributes))
+        name = _heading(node.attributes.get("level"))
     elif tag in BLOCKS:
         name = BLOCKS[tag]
     else:

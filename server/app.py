@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, session
 from sqlalchemy import event
 
 from .config import load_config
@@ -62,9 +62,11 @@ def build_app(**overrides: Any) -> Flask:
 
 def _init_login(app: Flask) -> None:
     from .models import User
+    from .services import sessions
 
     login_manager.init_app(app)
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """The cookie's user, only while its server-side session is open (logout closes it)."""
+        return sessions.user_of(user_id, session.get(sessions.SESSION_KEY))

@@ -22,7 +22,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
-from . import dossiers as watching
+from . import connections, dossiers as watching
 from ..services import awareness, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated
@@ -101,17 +101,29 @@ def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any
     """Tell the dossier's connected editors that its settings or members changed.
 
     In this process, connections of people who are no longer members leave the
-    dossier's rooms at once; elsewhere they do at their next message (at the
-    latest their presence renewal, every 15 s).
+    dossier's rooms at once; elsewhere they do at the next sweep of their
+    process (``connections.SWEEP_SECONDS``).
     """
     expire_access(dossier_id)
     members = watching.member_ids(dossier_id)
+    _drop_leavers(socketio, dossier_id, members)
+    watching.notify(socketio, dossier_id, "dossier", settings, members)
+
+
+def drop_all_leavers(socketio: SocketIO) -> None:
+    """Take the connections of people no longer members out of every dossier open on this process."""
+    open_here = {ref.dossier_id for joined in list(_connections.values()) for ref in joined} | watching.watched()
+    members = watching.members_of(open_here)
+    for dossier_id in open_here:
+        _drop_leavers(socketio, dossier_id, members.get(dossier_id, set()))
+
+
+def _drop_leavers(socketio: SocketIO, dossier_id: int, members: set[int]) -> None:
     for sid, joined_documents in list(_connections.items()):
         for ref, joined in list(joined_documents.items()):
             if ref.dossier_id == dossier_id and joined.user_id not in members:
                 _drop(sid, ref, server=socketio.server)
     watching.drop_watchers(socketio, dossier_id, members)
-    watching.notify(socketio, dossier_id, "dossier", settings, members)
 
 
 def _relay() -> Relay:
@@ -154,6 +166,7 @@ def leave(data: object = None) -> Ack:
 
 
 def disconnect(*_: object) -> None:
+    connections.disconnect()
     watching.disconnect()
     for ref in list(_connections.get(request.sid, {})):
         _forget(request.sid, ref)

@@ -78,7 +78,24 @@ def drop_watchers(socketio: SocketIO, dossier_id: int, members: set[int]) -> Non
 
 
 def member_ids(dossier_id: int) -> set[int]:
-    return set(db.session.scalars(db.select(Membership.user_id).where(Membership.dossier_id == dossier_id)))
+    return members_of({dossier_id}).get(dossier_id, set())
+
+
+def members_of(dossier_ids: set[int]) -> dict[int, set[int]]:
+    """The user ids of each dossier's members, in one query."""
+    members: dict[int, set[int]] = {}
+    if dossier_ids:
+        rows = db.session.execute(
+            db.select(Membership.dossier_id, Membership.user_id).where(Membership.dossier_id.in_(dossier_ids))
+        )
+        for dossier_id, user_id in rows:
+            members.setdefault(dossier_id, set()).add(user_id)
+    return members
+
+
+def watched() -> set[int]:
+    """The dossiers watched by connections of this process."""
+    return {dossier_id for dossiers in list(_watching.values()) for dossier_id in dossiers}
 
 
 def notify(

@@ -9,6 +9,7 @@ from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .poll import PollBallot, PriorityPoll
 from .register import RegisterEntry
+from .session import UserSession
 from .submission import Submission, SubmissionFile
 from .user import User
 
@@ -38,4 +39,5 @@ __all__ = [
     "Submission",
     "SubmissionFile",
     "User",
+    "UserSession",
 ]

@@ -741,3 +741,16 @@ class LiveWorld:
 
     def user(self, who: str) -> int:
         return int(self.world.user_ids[who])
+
+    def as_relayed(self, who: str, state: dict[str, Any]) -> dict[str, Any]:
+        """An awareness state as the server relays it: ``user`` says who the member really is."""
+        with self.engine.connect() as conn:
+            name, role = conn.execute(
+                sa.text(
+                    "SELECT u.display_name, m.role FROM users u JOIN memberships m ON m.user_id = u.id"
+                    " WHERE u.id = :u AND m.dossier_id = :d"
+                ),
+                {"u": self.user(who), "d": self.dossier_id},
+            ).one()
+        color = (state.get("user") or {}).get("color", "#374151")
+        return {**state, "user": {"id": self.user(who), "name": name, "color": color, "role": role}}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
@@ -39,14 +39,19 @@ ACCESS_TTL = 1.0
 class Joined:
     """One document joined by one connection."""
 
-    user_id: int
+    person: awareness.Person
     may_edit: bool
     checked_at: float
-    clocks: dict[int, int] = field(default_factory=dict)  # awareness client id -> last clock
+
+    @property
+    def user_id(self) -> int:
+        return self.person.user_id
 
 
 # sid -> joined documents
 _connections: dict[str, dict[DocumentRef, Joined]] = {}
+# who announced which awareness client ids in each document of this process, and their latest states
+_presence = awareness.Presence()
 
 
 def _error(exc: DomainError) -> Ack:
@@ -62,12 +67,13 @@ def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_access(dossier_id: int, name: object) -> tuple[DocumentRef, int, bool]:
-    """Ask the policy about a document: its ref, the member's user id, whether they may edit now."""
+def _check_access(dossier_id: int, name: object) -> tuple[DocumentRef, awareness.Person, bool]:
+    """Ask the policy about a document: its ref, who the member is, whether they may edit now."""
     if not current_user.is_authenticated:
         raise NotAuthenticated("Log in first.")
     membership = authorize(current_user, dossier_id, Capability.READ)
-    return documents.resolve(dossier_id, name), membership.user_id, documents.may_edit(membership)
+    person = awareness.Person(membership.user_id, membership.user.display_name, membership.role)
+    return documents.resolve(dossier_id, name), person, documents.may_edit(membership)
 
 
 def _joined(dossier_id: object, name: object) -> tuple[DocumentRef, Joined]:
@@ -82,7 +88,7 @@ def _joined(dossier_id: object, name: object) -> tuple[DocumentRef, Joined]:
 def _refresh(ref: DocumentRef, joined: Joined) -> None:
     """Ask the policy again; a member who lost access is taken out of the document's rooms."""
     try:
-        _, joined.user_id, joined.may_edit = _check_access(ref.dossier_id, ref.name)
+        _, joined.person, joined.may_edit = _check_access(ref.dossier_id, ref.name)
     except DomainError:
         _drop(request.sid, ref)
         raise
@@ -141,7 +147,7 @@ def join(data: object = None) -> Ack:
         dossier_id, name = _args(data)
         if not _is_id(dossier_id):
             raise DomainError("dossier_id must be an integer.", code="invalid_message")
-        ref, user_id, may_edit = _check_access(dossier_id, name)  # type: ignore[arg-type]
+        ref, person, may_edit = _check_access(dossier_id, name)  # type: ignore[arg-type]
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
     try:
@@ -149,10 +155,11 @@ def join(data: object = None) -> Ack:
         join_room(documents.dossier_room(ref.dossier_id))
     except ValueError:  # the client left while its join was being handled
         return {"ok": False, "error": {"code": "not_connected", "message": "The connection is closed."}}
-    joined = _connections.setdefault(request.sid, {})
-    previous = joined.get(ref)
-    joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {})
+    _connections.setdefault(request.sid, {})[ref] = Joined(person, may_edit, time.monotonic())
     emit("y", (ref.dossier_id, ref.name, documents.sync_step1(ref)))
+    present = _presence.states(ref, request.sid)
+    if present:  # those already here, so that the newcomer sees them at once
+        emit("y", (ref.dossier_id, ref.name, awareness.message(present)))
     return {"ok": True, "read_only": not may_edit, "max_update_bytes": current_app.config["MAX_UPDATE_BYTES"]}
 
 
@@ -175,9 +182,10 @@ def disconnect(*_: object) -> None:
 
 def _forget(sid: str, ref: DocumentRef, server: Any = None) -> None:
     """Forget a joined document and remove its presence states for the others."""
-    joined = _connections.get(sid, {}).pop(ref, None)
-    if joined is not None and joined.clocks:
-        message = (ref.dossier_id, ref.name, awareness.removal(joined.clocks))
+    _connections.get(sid, {}).pop(ref, None)
+    clocks = _presence.release(ref, sid)
+    if clocks:
+        message = (ref.dossier_id, ref.name, awareness.removal(clocks))
         if server is None:
             emit("y", message, to=ref.room, skip_sid=sid)
         else:
@@ -204,7 +212,7 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
         message = documents.parse_message(raw)
         ref, joined = _joined(dossier_id, name)
         if message.kind == AWARENESS:
-            return _relay_awareness(ref, joined, message, bytes(raw))  # type: ignore[arg-type]
+            return _relay_awareness(ref, joined, message)
         if message.sub == STEP1:
             emit("y", (ref.dossier_id, ref.name, documents.sync_step2(ref, message.payload)))
             return {"ok": True}
@@ -219,9 +227,10 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
         return {"saved": False, "error": _error(failure)}
 
 
-def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: bytes) -> Ack:
-    joined.clocks.update(awareness.client_clocks(message.payload))
-    emit("y", (ref.dossier_id, ref.name, raw), to=ref.room, skip_sid=request.sid)
+def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
+    """Relay an awareness update under the sender's real identity (see services/awareness.py)."""
+    entries = _presence.announce(ref, request.sid, joined.person, awareness.parse(message.payload))
+    emit("y", (ref.dossier_id, ref.name, awareness.message(entries)), to=ref.room, skip_sid=request.sid)
     return {"ok": True}
 
 

@@ -72,6 +72,7 @@ def test_presence_and_its_removal_cross_processes(scale_out: ScaleOut) -> None:
     state = {"user": {"name": "Paul Partenaire", "color": "#1f77b4"}, "cursor": {"anchor": 1, "head": 4}}
 
     assert partner.send_raw(awareness_message([(partner.doc.client_id, 1, state)])) == {"ok": True}
-    observer.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, state), what="presence across processes")
+    relayed = live.as_relayed("partner", state)
+    observer.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, relayed), what="presence across processes")
     partner.disconnect()
     observer.wait_for(lambda c: partner.doc.client_id not in c.awareness, 5, "removal across processes")

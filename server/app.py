@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from .config import load_config
 from .services.accounts import make_password_hashing
+from .services.awareness import Presence, RedisPresence
 from .services.relay import Relay
 from .extensions import db, limiter, login_manager, migrate, socketio
 
@@ -52,12 +53,22 @@ def build_app(**overrides: Any) -> Flask:
         max_http_buffer_size=2 * app.config["MAX_UPDATE_BYTES"] + 64 * 1024,
     )
     events.register(socketio)
+    app.extensions["codossier.presence"] = _presence(app)
     app.extensions["codossier.relay"] = Relay(
         app,
         broadcast=lambda ref, message: socketio.emit("y", (ref.dossier_id, ref.name, message), to=ref.room),
         start_task=socketio.start_background_task,
     )
     return app
+
+
+def _presence(app: Flask) -> Presence:
+    """Awareness bookkeeping: in memory for one process, in Redis when processes share a message queue."""
+    if not app.config["REDIS_URL"]:
+        return Presence()
+    import redis
+
+    return RedisPresence(redis.Redis.from_url(app.config["REDIS_URL"]), app.config["REDIS_CHANNEL"])
 
 
 def _init_login(app: Flask) -> None:

@@ -50,8 +50,6 @@ class Joined:
 
 # sid -> joined documents
 _connections: dict[str, dict[DocumentRef, Joined]] = {}
-# who announced which awareness client ids in each document of this process, and their latest states
-_presence = awareness.Presence()
 
 
 def _error(exc: DomainError) -> Ack:
@@ -136,6 +134,11 @@ def _relay() -> Relay:
     return current_app.extensions["codossier.relay"]  # type: ignore[no-any-return]
 
 
+def _presence() -> awareness.Presence:
+    """Who announced which awareness client ids in each document, and their latest states."""
+    return current_app.extensions["codossier.presence"]  # type: ignore[no-any-return]
+
+
 def _args(data: object) -> tuple[object, object]:
     if not isinstance(data, dict):
         raise DomainError("Expected {dossier_id, document}.", code="invalid_message")
@@ -157,7 +160,11 @@ def join(data: object = None) -> Ack:
         return {"ok": False, "error": {"code": "not_connected", "message": "The connection is closed."}}
     _connections.setdefault(request.sid, {})[ref] = Joined(person, may_edit, time.monotonic())
     emit("y", (ref.dossier_id, ref.name, documents.sync_step1(ref)))
-    present = _presence.states(ref, request.sid)
+    try:
+        present = _presence().states(ref.room, request.sid)
+    except Exception:  # presence is a convenience: never let it fail a join
+        log.exception("could not read the presence of %s", ref.room)
+        present = []
     if present:  # those already here, so that the newcomer sees them at once
         emit("y", (ref.dossier_id, ref.name, awareness.message(present)))
     return {"ok": True, "read_only": not may_edit, "max_update_bytes": current_app.config["MAX_UPDATE_BYTES"]}
@@ -183,7 +190,11 @@ def disconnect(*_: object) -> None:
 def _forget(sid: str, ref: DocumentRef, server: Any = None) -> None:
     """Forget a joined document and remove its presence states for the others."""
     _connections.get(sid, {}).pop(ref, None)
-    clocks = _presence.release(ref, sid)
+    try:
+        clocks = _presence().release(ref.room, sid)
+    except Exception:  # the others' clients time these states out (30 s)
+        log.exception("could not release presence in %s", ref.room)
+        return
     if clocks:
         message = (ref.dossier_id, ref.name, awareness.removal(clocks))
         if server is None:
@@ -229,7 +240,7 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
 
 def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
     """Relay an awareness update under the sender's real identity (see services/awareness.py)."""
-    entries = _presence.announce(ref, request.sid, joined.person, awareness.parse(message.payload))
+    entries = _presence().announce(ref.room, request.sid, joined.person, awareness.parse(message.payload))
     emit("y", (ref.dossier_id, ref.name, awareness.message(entries)), to=ref.room, skip_sid=request.sid)
     return {"ok": True}
 

@@ -102,3 +102,23 @@ def test_a_removed_member_stops_receiving_edits_and_comments_on_every_process(
         assert len(partner.received.awareness) == awareness
     assert comments == [], "the removed member still received comments"
     assert "Après" not in partner.text("objectifs")
+
+
+def test_a_demoted_member_is_told_and_may_no_longer_edit_within_a_second_on_every_process(
+    setup: tuple[LiveWorld, ServerProcess, ServerProcess],
+) -> None:
+    live, one, two = setup
+    beneficiary = live.client(two, "beneficiary").open()
+    assert beneficiary.join_ack is not None and beneficiary.join_ack["read_only"] is False
+    member_id = live.world.member_ids["beneficiary"]
+
+    reply = live.http(one, "lead").patch(
+        f"{one.url}/api/dossiers/{live.dossier_id}/members/{member_id}", json={"role": "observer"}, timeout=10
+    )
+    assert reply.status_code == 200, reply.text
+    beneficiary.wait_for(lambda c: {"id": live.dossier_id, "members": True} in c.received.dossier, WITHIN, "the notice")
+    time.sleep(WITHIN)
+
+    ack = beneficiary.type(lambda d: insert_text(d, "objectifs", 0, 0, "Après la rétrogradation. "))
+    assert ack is not None and ack["error"]["code"] == "read_only", ack
+    assert beneficiary.join()["read_only"] is True  # the re-join the notice asks for

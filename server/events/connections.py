@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+
 from flask import Flask, current_app, request, session
 from flask_login import current_user
 from flask_socketio import SocketIO
@@ -86,4 +87,3 @@ def sweep(socketio: SocketIO) -> None:
         if hashed not in still_open and sid in _session_of:
             socketio.server.disconnect(sid, ignore_queue=True)
     documents.drop_all_leavers(socketio)
-

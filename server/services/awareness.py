@@ -81,7 +81,8 @@ def message(entries: Iterable[Entry]) -> bytes:
     for entry in listed:
         state = json.dumps(entry.state, ensure_ascii=False, separators=(",", ":")).encode()
         # a string is its UTF-8 length then its bytes (pycrdt's write_var_string counts characters)
-        body += [pycrdt.write_var_uint(entry.client_id), pycrdt.write_var_uint(entry.clock), pycrdt.write_message(state)]
+        body += [pycrdt.write_var_uint(entry.client_id), pycrdt.write_var_uint(entry.clock)]
+        body.append(pycrdt.write_message(state))
     return pycrdt.write_var_uint(1) + pycrdt.write_message(b"".join(body))
 
 

@@ -57,15 +57,17 @@ def test_presence_is_relayed_to_the_other_clients_of_the_document_and_not_stored
     lea = presence("Léa Porteur", "#d62728", 0, 0)
     announce(lead, 1, lea)
 
+    paul_seen = live.as_relayed("partner", paul)
     for other in (lead, observer):
-        other.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, live.as_relayed("partner", paul)), what="Paul's presence")
-    observer.wait_for(lambda c: c.awareness.get(lead.doc.client_id) == (1, live.as_relayed("lead", lea)), what="Léa's presence")
+        other.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, paul_seen), what="Paul's presence")
+    observer.wait_for(lambda c: c.awareness.get(lead.doc.client_id) == (1, live.as_relayed("lead", lea)), what="Léa")
     partner.wait_for(lambda c: lead.doc.client_id in c.awareness, what="Léa's presence")
     assert partner.doc.client_id not in partner.awareness, "a sender does not get its own presence back"
     # The cursor moves: the newer state replaces the older one.
     moved = presence("Paul Partenaire", "#1f77b4", 12, 12)
     announce(partner, 2, moved)
-    lead.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (2, live.as_relayed("partner", moved)), what="the moved cursor")
+    moved_seen = live.as_relayed("partner", moved)
+    lead.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (2, moved_seen), what="the moved cursor")
     # Another document's clients hear nothing of it.
     elsewhere_marker.open()
     announce(elsewhere_marker, 1, presence("marqueur", "#000000", 0, 0))
@@ -155,7 +157,9 @@ def test_a_forged_name_and_role_are_replaced_by_the_members_own(live: LiveWorld,
     assert state["user"] == {"id": live.user("observer"), "name": "Odile", "color": "#d62728", "role": "observer"}
 
 
-def test_an_invalid_colour_or_a_missing_user_field_gets_the_members_identity(live: LiveWorld, server: ServerProcess) -> None:
+def test_an_invalid_colour_or_a_missing_user_field_gets_the_members_identity(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     observer = live.client(server, "observer").open()
     witness = live.client(server, "partner").open()
 
@@ -182,7 +186,8 @@ def test_another_members_client_id_can_be_neither_cleared_nor_taken(live: LiveWo
         assert ack["error"]["code"] == "foreign_client", ack
         assert ack.get("ok") is not True
     ordered_after(witness, live, server)
-    assert witness.awareness[lead.doc.client_id] == (1, live.as_relayed("lead", presence("Léa Porteur", "#d62728", 2, 2)))
+    lea = live.as_relayed("lead", presence("Léa Porteur", "#d62728", 2, 2))
+    assert witness.awareness[lead.doc.client_id] == (1, lea)
     assert any(e.get("code") == "foreign_client" for e in observer.received.errors)
 
 
@@ -205,7 +210,8 @@ def test_the_same_members_new_connection_takes_its_client_id_over(live: LiveWorl
     new = live.client(server, "partner").open()
     client_id = old.doc.client_id
 
-    assert new.send_raw(awareness_message([(client_id, 2, presence("Paul Partenaire", "#1f77b4", 5, 5))])) == {"ok": True}
+    renewed = presence("Paul Partenaire", "#1f77b4", 5, 5)
+    assert new.send_raw(awareness_message([(client_id, 2, renewed)])) == {"ok": True}
     witness.wait_for(lambda c: c.awareness.get(client_id, (0,))[0] == 2, what="the renewed presence")
     old.disconnect()
     ordered_after(witness, live, server)

@@ -87,7 +87,7 @@ def test_a_removed_member_stops_receiving_edits_and_comments_on_every_process(
     n = 0
     while time.monotonic() < deadline:
         n += 1
-        assert lead.type(lambda d: insert_text(d, "objectifs", 0, 0, f"Après {n}. ")) == {"saved": True}
+        assert lead.type(lambda d, n=n: insert_text(d, "objectifs", 0, 0, f"Après {n}. ")) == {"saved": True}
         posted = lead_http.post(
             f"{one.url}/api/dossiers/{live.dossier_id}/documents/{live.document()}/comments",
             json={"question": "objectifs", "body": f"Commentaire {n}"},

@@ -73,7 +73,7 @@ def test_presence_and_its_removal_cross_processes(scale_out: ScaleOut) -> None:
 
     assert partner.send_raw(awareness_message([(partner.doc.client_id, 1, state)])) == {"ok": True}
     relayed = live.as_relayed("partner", state)
-    observer.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, relayed), what="presence across processes")
+    observer.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, relayed), what="presence elsewhere")
     partner.disconnect()
     observer.wait_for(lambda c: partner.doc.client_id not in c.awareness, 5, "removal across processes")
 

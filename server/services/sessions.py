@@ -34,11 +34,12 @@ def user_of(user_id: str, token: object) -> User | None:
     """The user of a cookie's (user id, token), or None when the session was closed or never existed."""
     if not user_id.isdigit() or not isinstance(token, str):
         return None
-    return db.session.scalar(
+    user: User | None = db.session.scalar(
         db.select(User)
         .join(UserSession, UserSession.user_id == User.id)
         .where(User.id == int(user_id), UserSession.token_hash == token_hash(token))
     )
+    return user
 
 
 def close_session(token: object) -> str | None:

@@ -110,7 +110,7 @@ def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any
     """
     expire_access(dossier_id)
     members = watching.member_ids(dossier_id)
-    _drop_leavers(socketio, dossier_id, members)
+    _drop_leavers(socketio, {dossier_id: members})
     watching.notify(socketio, dossier_id, "dossier", settings, members)
 
 
@@ -118,16 +118,16 @@ def drop_all_leavers(socketio: SocketIO) -> None:
     """Take the connections of people no longer members out of every dossier open on this process."""
     open_here = {ref.dossier_id for joined in list(_connections.values()) for ref in joined} | watching.watched()
     members = watching.members_of(open_here)
-    for dossier_id in open_here:
-        _drop_leavers(socketio, dossier_id, members.get(dossier_id, set()))
+    _drop_leavers(socketio, {dossier_id: members.get(dossier_id, set()) for dossier_id in open_here})
 
 
-def _drop_leavers(socketio: SocketIO, dossier_id: int, members: set[int]) -> None:
+def _drop_leavers(socketio: SocketIO, members: dict[int, set[int]]) -> None:
+    """In this process, take out of these dossiers (id -> member user ids) whoever is not a member."""
     for sid, joined_documents in list(_connections.items()):
         for ref, joined in list(joined_documents.items()):
-            if ref.dossier_id == dossier_id and joined.user_id not in members:
+            if ref.dossier_id in members and joined.user_id not in members[ref.dossier_id]:
                 _drop(sid, ref, server=socketio.server)
-    watching.drop_watchers(socketio, dossier_id, members)
+    watching.drop_watchers(socketio, members)
 
 
 def _relay() -> Relay:

@@ -67,14 +67,14 @@ def disconnect(*_: object) -> None:
     _watching.pop(request.sid, None)
 
 
-def drop_watchers(socketio: SocketIO, dossier_id: int, members: set[int]) -> None:
-    """In this process, forget the watchers who are no longer members (other processes stop
-    sending them notices because notices only go to current members' rooms)."""
+def drop_watchers(socketio: SocketIO, members: dict[int, set[int]]) -> None:
+    """In this process, forget the watchers of these dossiers (id -> member user ids) who are no
+    longer members (notices already go only to current members' rooms)."""
     for sid, watched in list(_watching.items()):
-        user_id = watched.get(dossier_id)
-        if user_id is not None and user_id not in members:
-            socketio.server.leave_room(sid, watch_room(dossier_id, user_id))
-            del watched[dossier_id]
+        for dossier_id, user_id in list(watched.items()):
+            if dossier_id in members and user_id not in members[dossier_id]:
+                socketio.server.leave_room(sid, watch_room(dossier_id, user_id))
+                del watched[dossier_id]
 
 
 def member_ids(dossier_id: int) -> set[int]:

@@ -2,7 +2,9 @@
 
 The signed session cookie holds ``SESSION_KEY``: a random token whose SHA-256
 is a row of ``user_sessions``. Logging out deletes the row, so a copy of the
-old cookie (and its CSRF token) no longer authenticates anything.
+old cookie (and its CSRF token) no longer authenticates anything. A session
+lasts at most ``PERMANENT_SESSION_LIFETIME`` from its login; a user's expired
+rows are deleted at their next login.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask import current_app
 
 from ..extensions import db
 from ..models import User, UserSession
@@ -22,8 +27,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _oldest_open() -> datetime:
+    lifetime: timedelta = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    return clock.now() - lifetime
+
+
 def open_session(user_id: int) -> str:
     """A new session for ``user_id``; returns the token to keep in the cookie (the caller commits)."""
+    db.session.execute(
+        db.delete(UserSession).where(UserSession.user_id == user_id, UserSession.created_at <= _oldest_open())
+    )
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=token_hash(token), user_id=user_id, created_at=clock.now()))
     db.session.flush()
@@ -37,7 +50,11 @@ def user_of(user_id: str, token: object) -> User | None:
     user: User | None = db.session.scalar(
         db.select(User)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == int(user_id), UserSession.token_hash == token_hash(token))
+        .where(
+            User.id == int(user_id),
+            UserSession.token_hash == token_hash(token),
+            UserSession.created_at > _oldest_open(),
+        )
     )
     return user
 
@@ -56,4 +73,7 @@ def open_among(hashes: Iterable[str]) -> set[str]:
     wanted = set(hashes)
     if not wanted:
         return set()
-    return set(db.session.scalars(db.select(UserSession.token_hash).where(UserSession.token_hash.in_(wanted))))
+    query = db.select(UserSession.token_hash).where(
+        UserSession.token_hash.in_(wanted), UserSession.created_at > _oldest_open()
+    )
+    return set(db.session.scalars(query))

@@ -3,8 +3,12 @@ authenticate nothing afterwards, while the same person's other sessions go on.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from server.extensions import db
+from server.models import UserSession
+from server.services import clock
 from tests.support import PASSWORD, ApiClient, DossierWorld, snapshot
 
 from .conftest import assert_error
@@ -66,3 +70,18 @@ def test_a_cookie_without_a_server_side_session_is_anonymous(app: Any, world: Do
         session["_fresh"] = True
         session["session_token"] = "made-up"
     assert_error(read(client, world), 401, "not_authenticated")
+
+
+def test_a_session_ends_at_the_latest_one_lifetime_after_its_login(app: Any, world: DossierWorld) -> None:
+    browser = ApiClient(app)
+    log_in(browser)
+    assert read(browser, world).status_code == 200
+    later = clock.now() + app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(minutes=1)
+    clock.set_source(lambda: later)
+    try:
+        assert_error(read(browser, world), 401, "not_authenticated")
+        log_in(ApiClient(app))  # a new login deletes the expired session's row
+        with app.app_context():
+            assert db.session.scalar(db.select(db.func.count()).select_from(UserSession)) == 1
+    finally:
+        clock.set_source(None)

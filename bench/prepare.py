@@ -70,10 +70,12 @@ def migrate(app: Any) -> None:
 
 def session_cookie(app: Any, user_id: int) -> str:
     """The signed Flask session cookie of a logged-in user, as the browser would hold it."""
+    from tests.support import log_in, open_login
+
+    token = open_login(app, user_id)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+        log_in(session, user_id, token)
     cookie = client.get_cookie(COOKIE)
     if cookie is None:
         raise RuntimeError(f"no {COOKIE} cookie was set")

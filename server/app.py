@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, session
 from sqlalchemy import event
 
 from .config import load_config
 from .services.accounts import make_password_hashing
+from .services.awareness import Presence, RedisPresence
 from .services.relay import Relay
 from .extensions import db, limiter, login_manager, migrate, socketio
 
@@ -56,6 +57,7 @@ def build_app(**overrides: Any) -> Flask:
         max_http_buffer_size=2 * app.config["MAX_UPDATE_BYTES"] + 64 * 1024,
     )
     events.register(socketio)
+    app.extensions["codossier.presence"] = _presence(app)
     app.extensions["codossier.relay"] = Relay(
         app,
         broadcast=lambda ref, message: socketio.emit("y", (ref.dossier_id, ref.name, message), to=ref.room),
@@ -64,15 +66,26 @@ def build_app(**overrides: Any) -> Flask:
     return app
 
 
+def _presence(app: Flask) -> Presence:
+    """Awareness bookkeeping: in memory for one process, in Redis when processes share a message queue."""
+    if not app.config["REDIS_URL"]:
+        return Presence()
+    import redis
+
+    return RedisPresence(redis.Redis.from_url(app.config["REDIS_URL"]), app.config["REDIS_CHANNEL"])
+
+
 def _init_login(app: Flask) -> None:
     from .api.auth import session_scope
     from .models import User
+    from .services import sessions
 
     login_manager.init_app(app)
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """The cookie's user, only while its server-side session is open (logout closes it)."""
+        user = sessions.user_of(user_id, session.get(sessions.SESSION_KEY))
         if user is not None:
             user.session_scope = session_scope()
         return user

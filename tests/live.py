@@ -3,8 +3,8 @@
 - :class:`ServerProcess` runs ``python -m server.cli serve`` (gevent, monkey-patched
   by the CLI) on a given database, waits for ``/api/health``, and can be killed
   with SIGKILL and started again on the same database.
-- :func:`session_cookie` signs a Flask session for any user with the shared
-  ``SECRET_KEY``, so the live server accepts it without the login form.
+- :func:`session_cookie` opens a login session for any user and signs its cookie
+  with the shared ``SECRET_KEY``, so the live server accepts it without the login form.
 - :class:`YClient` is a small y-protocols client over python-socketio: one
   connection, one document, one ``pycrdt.Doc``. It answers the server's sync
   step 1 with its own step 2, applies step 2 / update messages, keeps awareness
@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.conftest import TEST_SECRET
+from tests.support import log_in, open_login
 
 ROOT = Path(__file__).resolve().parents[1]
 SESSION_COOKIE = "codossier_session"
@@ -198,10 +199,10 @@ def servers() -> Iterator[Callable[..., ServerProcess]]:
 def session_cookie(app: Flask, user_id: int) -> str:
     """The signed ``codossier_session`` cookie of a logged-in ``user_id`` (same SECRET_KEY as the server)."""
     assert app.config["SECRET_KEY"] == TEST_SECRET
+    token = open_login(app, user_id)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+        log_in(session, user_id, token)
     cookie = client.get_cookie(SESSION_COOKIE)
     assert cookie is not None
     return cookie.value
@@ -741,3 +742,16 @@ class LiveWorld:
 
     def user(self, who: str) -> int:
         return int(self.world.user_ids[who])
+
+    def as_relayed(self, who: str, state: dict[str, Any]) -> dict[str, Any]:
+        """An awareness state as the server relays it: ``user`` says who the member really is."""
+        with self.engine.connect() as conn:
+            name, role = conn.execute(
+                sa.text(
+                    "SELECT u.display_name, m.role FROM users u JOIN memberships m ON m.user_id = u.id"
+                    " WHERE u.id = :u AND m.dossier_id = :d"
+                ),
+                {"u": self.user(who), "d": self.dossier_id},
+            ).one()
+        color = (state.get("user") or {}).get("color", "#374151")
+        return {**state, "user": {"id": self.user(who), "name": name, "color": color, "role": role}}

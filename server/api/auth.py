@@ -6,9 +6,10 @@ from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
 from spectree import Response
 
-from ..extensions import limiter, spec
+from ..events import connections
+from ..extensions import db, limiter, socketio, spec
 from ..models import User
-from ..services import accounts
+from ..services import accounts, sessions
 from . import bp, csrf_token, rotate_csrf_token
 from .access import require_user
 from .schemas import ErrorReply, LoginIn, SessionOut, SignupConfirmIn, SignupIn, SignupOut, UserOut
@@ -27,13 +28,15 @@ SCOPE_KEY = "scope"
 
 
 def start_session(user: User, scope: frozenset[int] | None = None) -> SessionOut:
-    """Log ``user`` in on this browser with a fresh CSRF token.
+    """Log ``user`` in on this browser with a fresh CSRF token and a new server-side session.
 
     ``scope`` limits the session to these dossiers (a re-entry link's); logging in with a
     password starts an unlimited one.
     """
     session.clear()
     login_user(user)
+    session[sessions.SESSION_KEY] = sessions.open_session(user.id)
+    db.session.commit()
     session.permanent = True
     if scope is not None:
         session[SCOPE_KEY] = sorted(scope)
@@ -97,7 +100,12 @@ def login(json: LoginIn) -> SessionOut:
 @bp.post("/auth/logout")
 @spec.validate(resp=Response(HTTP_204=None), tags=["auth"])
 def logout() -> tuple[str, int]:
+    """End the session on the server: the old cookie and CSRF token stop working, its sockets close."""
     require_user()
+    closed = sessions.close_session(session.get(sessions.SESSION_KEY))
+    db.session.commit()
+    if closed is not None:
+        connections.end_session(socketio, closed)
     logout_user()
     session.clear()
     return "", 204

@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
+from . import connections
 from . import dossiers as watching
 from ..frames import Oversized
 from ..services import awareness, content_schema, documents
@@ -41,13 +42,16 @@ ACCESS_TTL = 1.0
 class Joined:
     """One document joined by one connection."""
 
-    user_id: int
+    person: awareness.Person
     may_edit: bool
     checked_at: float
-    clocks: dict[int, int] = field(default_factory=dict)  # awareness client id -> last clock
     # The stored state vector when it joined (or last caught up, see events/queue.py): the
     # connection holds at least that; what is committed later reaches it by broadcast.
     baseline: bytes = b"\x00"
+
+    @property
+    def user_id(self) -> int:
+        return self.person.user_id
 
 
 # sid -> joined documents
@@ -84,12 +88,13 @@ def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_access(dossier_id: int, name: object) -> tuple[DocumentRef, int, bool]:
-    """Ask the policy about a document: its ref, the member's user id, whether they may edit now."""
+def _check_access(dossier_id: int, name: object) -> tuple[DocumentRef, awareness.Person, bool]:
+    """Ask the policy about a document: its ref, who the member is, whether they may edit now."""
     if not current_user.is_authenticated:
         raise NotAuthenticated("Log in first.")
     membership = authorize(current_user, dossier_id, Capability.READ)
-    return documents.resolve(dossier_id, name), membership.user_id, documents.may_edit(membership)
+    person = awareness.Person(membership.user_id, membership.user.display_name, membership.role)
+    return documents.resolve(dossier_id, name), person, documents.may_edit(membership)
 
 
 def _joined(dossier_id: object, name: object) -> tuple[DocumentRef, Joined]:
@@ -104,7 +109,7 @@ def _joined(dossier_id: object, name: object) -> tuple[DocumentRef, Joined]:
 def _refresh(ref: DocumentRef, joined: Joined) -> None:
     """Ask the policy again; a member who lost access is taken out of the document's rooms."""
     try:
-        _, joined.user_id, joined.may_edit = _check_access(ref.dossier_id, ref.name)
+        _, joined.person, joined.may_edit = _check_access(ref.dossier_id, ref.name)
     except DomainError:
         _drop(request.sid, ref)
         raise
@@ -132,21 +137,38 @@ def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any
     """Tell the dossier's connected editors that its settings or members changed.
 
     In this process, connections of people who are no longer members leave the
-    dossier's rooms at once; elsewhere they do at their next message (at the
-    latest their presence renewal, every 15 s).
+    dossier's rooms at once; elsewhere they do at the next sweep of their
+    process (``connections.SWEEP_SECONDS``).
     """
     expire_access(dossier_id)
     members = watching.member_ids(dossier_id)
+    _drop_leavers(socketio, {dossier_id: members})
+    watching.notify(socketio, dossier_id, "dossier", settings, members)
+
+
+def drop_all_leavers(socketio: SocketIO) -> None:
+    """Take the connections of people no longer members out of every dossier open on this process."""
+    open_here = {ref.dossier_id for joined in list(_connections.values()) for ref in joined} | watching.watched()
+    members = watching.members_of(open_here)
+    _drop_leavers(socketio, {dossier_id: members.get(dossier_id, set()) for dossier_id in open_here})
+
+
+def _drop_leavers(socketio: SocketIO, members: dict[int, set[int]]) -> None:
+    """In this process, take out of these dossiers (id -> member user ids) whoever is not a member."""
     for sid, joined_documents in list(_connections.items()):
         for ref, joined in list(joined_documents.items()):
-            if ref.dossier_id == dossier_id and joined.user_id not in members:
+            if ref.dossier_id in members and joined.user_id not in members[ref.dossier_id]:
                 _drop(sid, ref, server=socketio.server)  # type: ignore[attr-defined]
-    watching.drop_watchers(socketio, dossier_id, members)
-    watching.notify(socketio, dossier_id, "dossier", settings, members)
+    watching.drop_watchers(socketio, members)
 
 
 def _relay() -> Relay:
     return current_app.extensions["codossier.relay"]  # type: ignore[no-any-return]
+
+
+def _presence() -> awareness.Presence:
+    """Who announced which awareness client ids in each document, and their latest states."""
+    return current_app.extensions["codossier.presence"]  # type: ignore[no-any-return]
 
 
 def _args(data: object) -> tuple[object, object]:
@@ -160,7 +182,7 @@ def join(data: object = None) -> Ack:
         dossier_id, name = _args(data)
         if not _is_id(dossier_id):
             raise DomainError("dossier_id must be an integer.", code="invalid_message")
-        ref, user_id, may_edit = _check_access(dossier_id, name)  # type: ignore[arg-type]
+        ref, person, may_edit = _check_access(dossier_id, name)  # type: ignore[arg-type]
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
     try:
@@ -168,11 +190,16 @@ def join(data: object = None) -> Ack:
         join_room(documents.dossier_room(ref.dossier_id))
     except ValueError:  # the client left while its join was being handled
         return {"ok": False, "error": {"code": "not_connected", "message": "The connection is closed."}}
-    joined = _connections.setdefault(request.sid, {})
-    previous = joined.get(ref)
     baseline = documents.state_vector(ref)  # read after join_room: later commits are broadcast to it
-    joined[ref] = Joined(user_id, may_edit, time.monotonic(), previous.clocks if previous else {}, baseline)
+    _connections.setdefault(request.sid, {})[ref] = Joined(person, may_edit, time.monotonic(), baseline)
     emit("y", (ref.dossier_id, ref.name, documents.sync_step1(baseline)))
+    try:
+        present = _presence().states(ref.room, request.sid)
+    except Exception:  # presence is a convenience: never let it fail a join
+        log.exception("could not read the presence of %s", ref.room)
+        present = []
+    if present:  # those already here, so that the newcomer sees them at once
+        emit("y", (ref.dossier_id, ref.name, awareness.message(present)))
     return {"ok": True, "read_only": not may_edit, "max_update_bytes": current_app.config["MAX_UPDATE_BYTES"]}
 
 
@@ -189,6 +216,7 @@ def leave(data: object = None) -> Ack:
 
 
 def disconnect(*_: object) -> None:
+    connections.disconnect()
     watching.disconnect()
     for ref in list(_connections.get(request.sid, {})):
         _forget(request.sid, ref)
@@ -197,9 +225,14 @@ def disconnect(*_: object) -> None:
 
 def _forget(sid: str, ref: DocumentRef, server: Any = None) -> None:
     """Forget a joined document and remove its presence states for the others."""
-    joined = _connections.get(sid, {}).pop(ref, None)
-    if joined is not None and joined.clocks:
-        message = (ref.dossier_id, ref.name, awareness.removal(joined.clocks))
+    _connections.get(sid, {}).pop(ref, None)
+    try:
+        clocks = _presence().release(ref.room, sid)
+    except Exception:  # the others' clients time these states out (30 s)
+        log.exception("could not release presence in %s", ref.room)
+        return
+    if clocks:
+        message = (ref.dossier_id, ref.name, awareness.removal(clocks))
         if server is None:
             emit("y", message, to=ref.room, skip_sid=sid)
         else:
@@ -230,7 +263,7 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
         message = documents.parse_message(raw)
         ref, joined = _joined(dossier_id, name)
         if message.kind == AWARENESS:
-            return _relay_awareness(ref, joined, message, bytes(raw))  # type: ignore[call-overload]
+            return _relay_awareness(ref, joined, message)
         if message.sub == STEP1:
             emit("y", (ref.dossier_id, ref.name, documents.sync_step2(ref, message.payload)))
             return {"ok": True}
@@ -245,9 +278,10 @@ def y(dossier_id: object = None, name: object = None, raw: object = None, *extra
         return {_ack_field(raw): False, "error": _error(failure)}
 
 
-def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message, raw: bytes) -> Ack:
-    joined.clocks.update(awareness.client_clocks(message.payload))
-    emit("y", (ref.dossier_id, ref.name, raw), to=ref.room, skip_sid=request.sid)
+def _relay_awareness(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
+    """Relay an awareness update under the sender's real identity (see services/awareness.py)."""
+    entries = _presence().announce(ref.room, request.sid, joined.person, awareness.parse(message.payload))
+    emit("y", (ref.dossier_id, ref.name, awareness.message(entries)), to=ref.room, skip_sid=request.sid)
     return {"ok": True}
 
 

@@ -67,18 +67,35 @@ def disconnect(*_: object) -> None:
     _watching.pop(request.sid, None)
 
 
-def drop_watchers(socketio: SocketIO, dossier_id: int, members: set[int]) -> None:
-    """In this process, forget the watchers who are no longer members (other processes stop
-    sending them notices because notices only go to current members' rooms)."""
+def drop_watchers(socketio: SocketIO, members: dict[int, set[int]]) -> None:
+    """In this process, forget the watchers of these dossiers (id -> member user ids) who are no
+    longer members (notices already go only to current members' rooms)."""
     for sid, watched in list(_watching.items()):
-        user_id = watched.get(dossier_id)
-        if user_id is not None and user_id not in members:
-            socketio.server.leave_room(sid, watch_room(dossier_id, user_id))  # type: ignore[attr-defined]
-            del watched[dossier_id]
+        for dossier_id, user_id in list(watched.items()):
+            if dossier_id in members and user_id not in members[dossier_id]:
+                socketio.server.leave_room(sid, watch_room(dossier_id, user_id))  # type: ignore[attr-defined]
+                del watched[dossier_id]
 
 
 def member_ids(dossier_id: int) -> set[int]:
-    return set(db.session.scalars(db.select(Membership.user_id).where(Membership.dossier_id == dossier_id)))
+    return members_of({dossier_id}).get(dossier_id, set())
+
+
+def members_of(dossier_ids: set[int]) -> dict[int, set[int]]:
+    """The user ids of each dossier's members, in one query."""
+    members: dict[int, set[int]] = {}
+    if dossier_ids:
+        rows = db.session.execute(
+            db.select(Membership.dossier_id, Membership.user_id).where(Membership.dossier_id.in_(dossier_ids))
+        )
+        for dossier_id, user_id in rows:
+            members.setdefault(dossier_id, set()).add(user_id)
+    return members
+
+
+def watched() -> set[int]:
+    """The dossiers watched by connections of this process."""
+    return {dossier_id for dossiers in list(_watching.values()) for dossier_id in dossiers}
 
 
 def notify(

@@ -9,6 +9,7 @@ from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .poll import PollBallot, PriorityPoll
 from .register import RegisterEntry
+from .session import UserSession
 from .signup import PendingSignup
 from .submission import Submission, SubmissionFile
 from .user import User
@@ -40,4 +41,5 @@ __all__ = [
     "Submission",
     "SubmissionFile",
     "User",
+    "UserSession",
 ]

@@ -157,7 +157,8 @@ def _awareness(live: LiveWorld, server: ServerProcess, witness: YClient, person:
     state = {"user": {"name": person.who, "color": "#aa3355"}, "cursor": None}
     assert_answer(person.send_raw(awareness_message([(client_id, 1, state)])), expected)
     if not refused(expected):
-        witness.wait_for(lambda c: c.awareness.get(client_id) == (1, state), what="the awareness state")
+        relayed = live.as_relayed(person.who, state)
+        witness.wait_for(lambda c: c.awareness.get(client_id) == (1, relayed), what="the awareness state")
         return
     marker = live.client(server, "partner").open()
     marker_state = {"user": {"name": "marqueur", "color": "#000000"}}

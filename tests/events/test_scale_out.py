@@ -72,6 +72,31 @@ def test_presence_and_its_removal_cross_processes(scale_out: ScaleOut) -> None:
     state = {"user": {"name": "Paul Partenaire", "color": "#1f77b4"}, "cursor": {"anchor": 1, "head": 4}}
 
     assert partner.send_raw(awareness_message([(partner.doc.client_id, 1, state)])) == {"ok": True}
-    observer.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, state), what="presence across processes")
+    relayed = live.as_relayed("partner", state)
+    observer.wait_for(lambda c: c.awareness.get(partner.doc.client_id) == (1, relayed), what="presence elsewhere")
     partner.disconnect()
     observer.wait_for(lambda c: partner.doc.client_id not in c.awareness, 5, "removal across processes")
+
+
+def test_a_newcomer_on_the_other_process_is_sent_the_present_states_at_join(scale_out: ScaleOut) -> None:
+    live = scale_out.live
+    partner = live.client(scale_out.one, "partner").open()
+    state = {"user": {"name": "Paul", "color": "#1f77b4"}, "cursor": {"anchor": 2, "head": 2}}
+    assert partner.send_raw(awareness_message([(partner.doc.client_id, 3, state)])) == {"ok": True}
+
+    newcomer = live.client(scale_out.two, "observer").open()  # the states come before the join's acknowledgement
+
+    assert newcomer.awareness.get(partner.doc.client_id) == (3, live.as_relayed("partner", state))
+
+
+def test_a_client_id_of_a_member_on_the_other_process_can_be_neither_cleared_nor_taken(scale_out: ScaleOut) -> None:
+    live = scale_out.live
+    lead = live.client(scale_out.one, "lead").open()
+    observer = live.client(scale_out.two, "observer").open()
+    state = {"user": {"name": "Léa", "color": "#d62728"}}
+    assert lead.send_raw(awareness_message([(lead.doc.client_id, 1, state)])) == {"ok": True}
+    observer.wait_for(lambda c: lead.doc.client_id in c.awareness, what="Léa's presence across processes")
+
+    for forged in (None, {"user": {"name": "Léa", "color": "#d62728"}, "cursor": {"anchor": 9, "head": 9}}):
+        ack = observer.send_raw(awareness_message([(lead.doc.client_id, 40, forged)]))
+        assert ack.get("error", {}).get("code") == "foreign_client", ack

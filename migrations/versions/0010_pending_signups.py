@@ -1,7 +1,7 @@
 """pending sign-ups: an account is created once its owner opens the link sent to the address
 
-Revision ID: 0010_reentry_scope
-Revises: 0007_submission_package
+Revision ID: 0010_pending_signups
+Revises: 0009_sessions
 Create Date: 2026-12-04 01:35:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_reentry_scope'
-down_revision = '0007_submission_package'
+revision = '0010_pending_signups'
+down_revision = '0009_sessions'
 branch_labels = None
 depends_on = None
 

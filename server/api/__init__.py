@@ -15,7 +15,8 @@ from flask import Blueprint, Flask, Response, jsonify, request, session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..extensions import db
-from ..services.errors import DomainError, Forbidden, InvalidInput
+from ..models.base import MAX_ID
+from ..services.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,14 @@ def error_reply(status: int, code: str, message: str, details: list[dict[str, An
     response = jsonify({"error": body})
     response.status_code = status
     return response
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Every ``<int:…>`` in an API path names a row: a number above MAX_ID names nothing (404), whatever
+    the method, and never reaches the database driver (which would overflow)."""
+    if values and any(isinstance(value, int) and value > MAX_ID for value in values.values()):
+        raise NotFound("Nothing has this id.")
 
 
 @bp.before_request

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from ..models.base import MAX_ID
 from ..services.accounts import MIN_PASSWORD_LENGTH
 from ..services.invitations import MAX_VALIDITY_DAYS
 
@@ -22,6 +23,8 @@ Email = Annotated[
 ]
 Password = Annotated[str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
 Days = Annotated[int, Field(ge=1, le=MAX_VALIDITY_DAYS)]
+# Every id a request body names: a row id, so 1..MAX_ID (a larger number is a validation error, not a query).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 RoleName = Literal["lead", "partner", "beneficiary", "observer"]
 
 
@@ -137,7 +140,7 @@ class ActionIn(Input):
 
 
 class ActionOrderIn(Input):
-    action_ids: list[int] = Field(max_length=100)
+    action_ids: list[Id] = Field(max_length=100)
 
 
 class ActionList(BaseModel):
@@ -349,4 +352,4 @@ class CollegeList(BaseModel):
 
 
 class MemberCollegeIn(Input):
-    college_id: int | None
+    college_id: Id | None

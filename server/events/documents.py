@@ -23,6 +23,7 @@ from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from . import dossiers as watching
+from ..models.base import is_id as _is_id
 from ..services import awareness, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated
@@ -56,10 +57,6 @@ def _error(exc: DomainError) -> Ack:
 def _refuse(dossier_id: object, name: object, exc: DomainError) -> None:
     if _is_id(dossier_id) and isinstance(name, str):
         emit("y-error", {"dossier_id": dossier_id, "document": name[:80], **_error(exc)})
-
-
-def _is_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_access(dossier_id: int, name: object) -> tuple[DocumentRef, int, bool]:

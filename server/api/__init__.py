@@ -11,10 +11,10 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request, session
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..extensions import db
+from ..extensions import db, spec
 from ..models.base import MAX_ID
 from ..services.errors import DomainError, Forbidden, InvalidInput, NotFound
 
@@ -74,6 +74,8 @@ def _check_csrf_and_body() -> None:
     if not expected or not hmac.compare_digest(sent, str(expected).encode()):
         raise Forbidden("Missing or wrong CSRF token (header X-CSRF-Token).", code="csrf_failed")
     if not request.get_data(cache=True):
+        if _takes_a_body(request.endpoint):
+            raise InvalidInput("This route needs a JSON object body.", details=[{"field": "(body)", "message": "missing"}])
         return
     body = request.get_json(silent=True)
     if body is None and request.get_data(cache=True).strip() != b"null":
@@ -84,6 +86,13 @@ def _check_csrf_and_body() -> None:
         raise InvalidInput(
             "The request body must be a JSON object.", details=[{"field": "(body)", "message": "expected an object"}]
         )
+
+
+def _takes_a_body(endpoint: str | None) -> bool:
+    """Whether the route declares a JSON body (its OpenAPI requestBody is required: an empty one is refused)."""
+    view = current_app.view_functions.get(endpoint or "")
+    metadata = spec.get_function_metadata(view) if view is not None else None
+    return metadata is not None and metadata.json is not None
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -54,7 +54,7 @@ def login(json: LoginIn) -> SessionOut:
 
 
 @bp.post("/auth/logout")
-@spec.validate(resp=Response(HTTP_204=None), tags=["auth"])
+@spec.validate(resp=Response(HTTP_204=None, HTTP_401=ErrorReply), tags=["auth"])
 def logout() -> tuple[str, int]:
     require_user()
     logout_user()

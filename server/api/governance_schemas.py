@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
-from .schemas import Id, Input, Title
+from .schemas import Id, Input, Title, integer
 
 Deadline = Annotated[AwareDatetime, Field(strict=False, description="ISO 8601 with its time zone")]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Percent = Annotated[int, Field(ge=0, le=100)]
+Percent = integer(0, 100)
 RuleName = Literal["majorite_simple", "majorite_qualifiee", "consentement", "unanimite"]
 
 

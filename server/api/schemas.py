@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from ..models.base import MAX_ID
 from ..services.accounts import MIN_PASSWORD_LENGTH
@@ -22,9 +22,23 @@ Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
 Password = Annotated[str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
-Days = Annotated[int, Field(ge=1, le=MAX_VALIDITY_DAYS)]
+
+
+def _integral(value: Any) -> Any:
+    """JSON has one number type and JSON Schema's ``integer`` includes 857.0: take integral floats as ints
+    (the models stay strict otherwise: no numeric strings, no bools)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def integer(ge: int, le: int) -> Any:
+    """The type of every integer a request body carries, within [ge, le] (the bounds come first so that
+    they reach the JSON Schema as minimum and maximum)."""
+    return Annotated[int, Field(ge=ge, le=le), BeforeValidator(_integral)]
+
+
+Days = integer(1, MAX_VALIDITY_DAYS)
 # Every id a request body names: a row id, so 1..MAX_ID (a larger number is a validation error, not a query).
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = integer(1, MAX_ID)
 RoleName = Literal["lead", "partner", "beneficiary", "observer"]
 
 
@@ -327,7 +341,7 @@ class VerificationOut(BaseModel):
 
 # --- collèges -----------------------------------------------------------------
 
-Weight = Annotated[int, Field(ge=1, le=1000)]
+Weight = integer(1, 1000)
 
 
 class CollegeIn(Input):

@@ -33,7 +33,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.support import DossierWorld
+from tests.support import ApiClient, DossierWorld, snapshot
+
+from .conftest import assert_error
 
 EXAMPLES = int(os.environ.get("CODOSSIER_CONTRACT_EXAMPLES", "6"))
 CHECKS = [
@@ -64,8 +66,14 @@ def session_of(world: DossierWorld, who: str) -> tuple[FlaskClient, dict[str, st
     return client, {"X-CSRF-Token": token}
 
 
+# Invalid input may be refused with any of the API's refusals: 413 (body over 64 KiB) too.
+CONFIG = schemathesis.Config.from_dict(
+    {"checks": {"negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 405, 409, 413, 415, 422, 429]}}}
+)
+
+
 def load_schema(app: Flask) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", app, config=CONFIG)
 
 
 def run_operation(operation: Any, call: Callable[[Any], None], mode: GenerationMode, known: dict[str, Any]) -> None:
@@ -136,3 +144,43 @@ def test_stateful_sequences_keep_the_contract(world: DossierWorld) -> None:
             suppress_health_check=list(HealthCheck),
         )
     )
+
+
+# --- what schemathesis found, pinned down -------------------------------------------------------
+
+
+def test_every_operation_documents_the_shared_refusals(client: ApiClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    error = {"$ref": "#/components/schemas/ErrorReply"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            expected = {"400", "403", "413", "422"} if method in {"post", "put", "patch", "delete"} else set()
+            if "{" in path:
+                expected.add("404")
+            responses = operation["responses"]
+            assert expected <= set(responses), (method, path, sorted(responses))
+            for status, reply in responses.items():
+                if status >= "400":
+                    assert reply["content"]["application/json"]["schema"] == error, (method, path, status)
+    assert "ValidationError" not in document["components"]["schemas"]
+
+
+def test_an_empty_body_is_refused_where_the_route_takes_one(world: DossierWorld) -> None:
+    lead = world.client("lead")
+    before = snapshot(world.app)
+
+    reply = lead.request("PATCH", world.url(), headers={"X-CSRF-Token": lead.csrf()})
+
+    assert_error(reply, 422, "validation_error", "(body)")
+    assert snapshot(world.app) == before
+
+
+def test_an_integral_float_is_the_integer_json_schema_says_it_is(world: DossierWorld) -> None:
+    lead = world.client("lead")
+
+    created = lead.post(world.url("/colleges"), {"name": "Habitants", "weight": 857.0})
+
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["weight"] == 857
+    for weight in (857.5, "857", True):
+        assert_error(lead.post(world.url("/colleges"), {"name": "Voisins", "weight": weight}), 422, "validation_error")

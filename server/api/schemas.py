@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from ..models.base import MAX_ID
 from ..services.accounts import MIN_PASSWORD_LENGTH
@@ -44,6 +44,14 @@ RoleName = Literal["lead", "partner", "beneficiary", "observer"]
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """No text holds U+0000: PostgreSQL's text columns refuse it (a 500 otherwise), SQLite would keep it."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return value
 
 
 # --- errors -----------------------------------------------------------------

@@ -184,3 +184,15 @@ def test_an_integral_float_is_the_integer_json_schema_says_it_is(world: DossierW
     assert created.get_json()["weight"] == 857
     for weight in (857.5, "857", True):
         assert_error(lead.post(world.url("/colleges"), {"name": "Voisins", "weight": weight}), 422, "validation_error")
+
+
+def test_text_with_a_nul_character_is_refused_on_every_database(world: DossierWorld) -> None:
+    """PostgreSQL's text columns cannot hold U+0000: it was a 500 there (and stored on SQLite)."""
+    lead = world.client("lead")
+    before = snapshot(world.app)
+
+    assert_error(lead.post("/api/dossiers", {"title": "Jardin\x00", "structure": "Racines"}), 422, "validation_error", "title")
+    assert_error(lead.post(world.url("/colleges"), {"name": "Habi\x00tants"}), 422, "validation_error", "name")
+    anonymous = world.client("anonymous")
+    assert_error(anonymous.post("/api/auth/login", {"email": "\x00", "password": "x"}), 422, "validation_error", "email")
+    assert snapshot(world.app) == before

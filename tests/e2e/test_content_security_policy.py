@@ -70,8 +70,15 @@ def test_the_main_pages_and_live_editing_run_under_the_policy(new_context: Any) 
     expect(live_status(lead)).to_have_text(re.compile(SAVED))
     expect(live_status(partner)).to_have_text(re.compile(SAVED))
 
+    # The members page with a pending invitation's QR code (an SVG drawn in the page).
+    invitation(lead, dossier_id, "observer")
+    lead.goto(f"/dossiers/{dossier_id}/members")
+    lead.get_by_role("button", name="Afficher le QR code").first.click()
+    expect(lead.get_by_role("img", name=re.compile("QR code qui ouvre le lien"))).to_be_visible()
+    lead.keyboard.press("Escape")
+
     # The other main pages of the dossier.
-    for suffix in ("/members", "/register", "/priorites", "/decisions"):
+    for suffix in ("/register", "/priorites", "/decisions"):
         lead.goto(f"/dossiers/{dossier_id}{suffix}")
         lead.wait_for_load_state("networkidle")
     lead.goto("/")

@@ -75,7 +75,9 @@ def _check_csrf_and_body() -> None:
         raise Forbidden("Missing or wrong CSRF token (header X-CSRF-Token).", code="csrf_failed")
     if not request.get_data(cache=True):
         if _takes_a_body(request.endpoint):
-            raise InvalidInput("This route needs a JSON object body.", details=[{"field": "(body)", "message": "missing"}])
+            raise InvalidInput(
+                "This route needs a JSON object body.", details=[{"field": "(body)", "message": "missing"}]
+            )
         return
     body = request.get_json(silent=True)
     if body is None and request.get_data(cache=True).strip() != b"null":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import hypothesis
@@ -89,6 +90,10 @@ def run_operation(operation: Any, call: Callable[[Any], None], mode: GenerationM
     check()
 
 
+def call(client: FlaskClient, headers: dict[str, str], case: Any) -> None:
+    case.call_and_validate(session=client, headers=headers, checks=CHECKS)
+
+
 def run_every_operation(world: DossierWorld, who: str, known: dict[str, Any]) -> list[str]:
     """Fuzz every operation as ``who``; returns one line per failing operation."""
     schema = load_schema(world.app)
@@ -98,12 +103,7 @@ def run_every_operation(world: DossierWorld, who: str, known: dict[str, Any]) ->
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             try:
-                run_operation(
-                    operation,
-                    lambda case: case.call_and_validate(session=client, headers=headers, checks=CHECKS),
-                    mode,
-                    known,
-                )
+                run_operation(operation, partial(call, client, headers), mode, known)
             except hypothesis.errors.Unsatisfiable:
                 continue  # nothing to make invalid in this operation (no body, no parameter)
             except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - all reported, then the test fails
@@ -191,8 +191,9 @@ def test_text_with_a_nul_character_is_refused_on_every_database(world: DossierWo
     lead = world.client("lead")
     before = snapshot(world.app)
 
-    assert_error(lead.post("/api/dossiers", {"title": "Jardin\x00", "structure": "Racines"}), 422, "validation_error", "title")
+    dossier = lead.post("/api/dossiers", {"title": "Jardin\x00", "structure": "Racines"})
+    assert_error(dossier, 422, "validation_error", "title")
     assert_error(lead.post(world.url("/colleges"), {"name": "Habi\x00tants"}), 422, "validation_error", "name")
-    anonymous = world.client("anonymous")
-    assert_error(anonymous.post("/api/auth/login", {"email": "\x00", "password": "x"}), 422, "validation_error", "email")
+    login = world.client("anonymous").post("/api/auth/login", {"email": "\x00", "password": "x"})
+    assert_error(login, 422, "validation_error", "email")
     assert snapshot(world.app) == before

@@ -13,7 +13,14 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.e2e.steps import create_dossier, new_email, sign_up
-from tests.e2e.test_live_editing import SAVED, answer, invitation, join, live_status, type_at_end
+from tests.e2e.test_live_editing import (
+    SAVED,
+    answer,
+    invitation,
+    join,
+    live_status,
+    type_at_end,
+)
 
 REPORT_VIOLATIONS = """
 document.addEventListener('securitypolicyviolation', (event) => {

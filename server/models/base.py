@@ -22,6 +22,7 @@ def is_id(value: object) -> bool:
     Zero and negatives name no row but are safe to look up (they are simply not found)."""
     return isinstance(value, int) and not isinstance(value, bool) and -MAX_ID <= value <= MAX_ID
 
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

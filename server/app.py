@@ -37,11 +37,12 @@ def build_app(**overrides: Any) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, events, web
+    from . import api, events, headers, web
 
     api.register_error_handlers(app)
     app.register_blueprint(api.bp)
     web.register(app)
+    headers.register(app)
 
     from .events.queue import client_manager
 

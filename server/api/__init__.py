@@ -11,11 +11,12 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request, session
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, session
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..extensions import db
-from ..services.errors import DomainError, Forbidden, InvalidInput
+from ..extensions import db, spec
+from ..models.base import MAX_ID
+from ..services.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,14 @@ def error_reply(status: int, code: str, message: str, details: list[dict[str, An
     return response
 
 
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Every ``<int:…>`` in an API path names a row: a number above MAX_ID names nothing (404), whatever
+    the method, and never reaches the database driver (which would overflow)."""
+    if values and any(isinstance(value, int) and value > MAX_ID for value in values.values()):
+        raise NotFound("Nothing has this id.")
+
+
 @bp.before_request
 def _check_csrf_and_body() -> None:
     if request.method not in UNSAFE_METHODS:
@@ -65,6 +74,10 @@ def _check_csrf_and_body() -> None:
     if not expected or not hmac.compare_digest(sent, str(expected).encode()):
         raise Forbidden("Missing or wrong CSRF token (header X-CSRF-Token).", code="csrf_failed")
     if not request.get_data(cache=True):
+        if _takes_a_body(request.endpoint):
+            raise InvalidInput(
+                "This route needs a JSON object body.", details=[{"field": "(body)", "message": "missing"}]
+            )
         return
     body = request.get_json(silent=True)
     if body is None and request.get_data(cache=True).strip() != b"null":
@@ -75,6 +88,13 @@ def _check_csrf_and_body() -> None:
         raise InvalidInput(
             "The request body must be a JSON object.", details=[{"field": "(body)", "message": "expected an object"}]
         )
+
+
+def _takes_a_body(endpoint: str | None) -> bool:
+    """Whether the route declares a JSON body (its OpenAPI requestBody is required: an empty one is refused)."""
+    view = current_app.view_functions.get(endpoint or "")
+    metadata = spec.get_function_metadata(view) if view is not None else None
+    return metadata is not None and metadata.json is not None
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -98,7 +98,7 @@ def login(json: LoginIn) -> SessionOut:
 
 
 @bp.post("/auth/logout")
-@spec.validate(resp=Response(HTTP_204=None), tags=["auth"])
+@spec.validate(resp=Response(HTTP_204=None, HTTP_401=ErrorReply), tags=["auth"])
 def logout() -> tuple[str, int]:
     """End the session on the server: the old cookie and CSRF token stop working, its sockets close."""
     require_user()

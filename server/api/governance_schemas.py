@@ -7,14 +7,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
-from .schemas import Input, Title
+from .schemas import INTEGRAL, Id, Input, Title
 
 Deadline = Annotated[AwareDatetime, Field(strict=False, description="ISO 8601 with its time zone")]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Percent = Annotated[int, Field(ge=0, le=100)]
+Percent = Annotated[int, Field(ge=0, le=100), INTEGRAL]
 RuleName = Literal["majorite_simple", "majorite_qualifiee", "consentement", "unanimite"]
-ActionId = Annotated[int, Field(ge=1)]
 
 
 class PersonRef(BaseModel):
@@ -40,7 +39,7 @@ class PollIn(Input):
 
 
 class BallotIn(Input):
-    ranking: list[list[ActionId]] = Field(
+    ranking: list[list[Id]] = Field(
         min_length=1, max_length=30, description="groups of action ids, best first; ties inside a group"
     )
 
@@ -113,7 +112,7 @@ class DecisionIn(Input):
     secret: bool = False
     require_every_college: bool = False
     about_text: bool = False
-    poll_id: int | None = None
+    poll_id: Id | None = None
 
 
 class VoteIn(Input):

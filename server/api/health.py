@@ -9,6 +9,7 @@ from spectree import Response
 
 from ..extensions import db, spec
 from . import bp
+from .openapi import complete
 from .schemas import HealthOut
 
 
@@ -23,4 +24,4 @@ def health() -> HealthOut:
 @spec.validate(tags=["meta"])
 def openapi() -> HttpResponse:
     """The OpenAPI 3 document, generated from the routes' pydantic models."""
-    return jsonify(spec.spec)
+    return jsonify(complete(spec.spec))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
+from ..models.base import MAX_ID
 from ..services.accounts import MIN_PASSWORD_LENGTH
 from ..services.invitations import MAX_VALIDITY_DAYS
 
@@ -21,12 +22,34 @@ Email = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ]
 Password = Annotated[str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
-Days = Annotated[int, Field(ge=1, le=MAX_VALIDITY_DAYS)]
+
+
+def _integral(value: Any) -> Any:
+    """JSON has one number type and JSON Schema's ``integer`` includes 857.0: take integral floats as ints
+    (the models stay strict otherwise: no numeric strings, no bools)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Every integer a request body carries is ``Annotated[int, Field(ge=…, le=…), INTEGRAL]`` (the bounds come
+# first so that they reach the JSON Schema as minimum and maximum).
+INTEGRAL = BeforeValidator(_integral)
+
+Days = Annotated[int, Field(ge=1, le=MAX_VALIDITY_DAYS), INTEGRAL]
+# Every id a request body names: a row id, so 1..MAX_ID (a larger number is a validation error, not a query).
+Id = Annotated[int, Field(ge=1, le=MAX_ID), INTEGRAL]
 RoleName = Literal["lead", "partner", "beneficiary", "observer"]
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """No text holds U+0000: PostgreSQL's text columns refuse it (a 500 otherwise), SQLite would keep it."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain the NUL character (U+0000)")
+        return value
 
 
 # --- errors -----------------------------------------------------------------
@@ -147,7 +170,7 @@ class ActionIn(Input):
 
 
 class ActionOrderIn(Input):
-    action_ids: list[int] = Field(max_length=100)
+    action_ids: list[Id] = Field(max_length=100)
 
 
 class ActionList(BaseModel):
@@ -334,7 +357,7 @@ class VerificationOut(BaseModel):
 
 # --- collèges -----------------------------------------------------------------
 
-Weight = Annotated[int, Field(ge=1, le=1000)]
+Weight = Annotated[int, Field(ge=1, le=1000), INTEGRAL]
 
 
 class CollegeIn(Input):
@@ -359,4 +382,4 @@ class CollegeList(BaseModel):
 
 
 class MemberCollegeIn(Input):
-    college_id: int | None
+    college_id: Id | None

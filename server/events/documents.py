@@ -25,6 +25,7 @@ from flask_socketio import SocketIO, emit, join_room, leave_room
 from . import connections
 from . import dossiers as watching
 from ..frames import Oversized
+from ..models.base import is_id as _is_id
 from ..services import awareness, content_schema, documents
 from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated, NotFound
@@ -82,10 +83,6 @@ def _ack_field(raw: object) -> str:
     if isinstance(raw, bytes | bytearray) and (raw[:1] == b"\x01" or raw[:2] == b"\x00\x00"):
         return "ok"
     return "saved"
-
-
-def _is_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_access(dossier_id: int, name: object) -> tuple[DocumentRef, awareness.Person, bool]:
@@ -182,7 +179,7 @@ def join(data: object = None) -> Ack:
         dossier_id, name = _args(data)
         if not _is_id(dossier_id):
             raise DomainError("dossier_id must be an integer.", code="invalid_message")
-        ref, person, may_edit = _check_access(dossier_id, name)  # type: ignore[arg-type]
+        ref, person, may_edit = _check_access(dossier_id, name)
     except DomainError as exc:
         return {"ok": False, "error": _error(exc)}
     try:

@@ -15,6 +15,7 @@ from flask_socketio import SocketIO, join_room, leave_room
 
 from ..extensions import db
 from ..models import Membership
+from ..models.base import is_id
 from ..services import documents
 from ..services.errors import DomainError, NotAuthenticated
 from ..services.policy import Capability, authorize
@@ -34,7 +35,7 @@ def watch_room(dossier_id: int, user_id: int) -> str:
 
 def _dossier_id(data: object) -> int:
     value = data.get("dossier_id") if isinstance(data, dict) else None
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not is_id(value):
         raise DomainError("Expected {dossier_id}.", code="invalid_message")
     return value
 

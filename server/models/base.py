@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
+
+# The largest id a row can have: ids are INTEGER columns, signed 32-bit on PostgreSQL (which refuses
+# a larger parameter with "integer out of range"; SQLite's driver raises OverflowError beyond 64 bits).
+# A larger number names nothing: paths, bodies and socket messages refuse it before any query.
+MAX_ID = 2**31 - 1
+
+
+def is_id(value: object) -> TypeGuard[int]:
+    """Whether ``value`` (from JSON or a socket message) is an int, not a bool, that an id column can hold.
+
+    Zero and negatives name no row but are safe to look up (they are simply not found)."""
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_ID <= value <= MAX_ID
+
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

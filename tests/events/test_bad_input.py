@@ -225,6 +225,8 @@ WRONG_Y_ARGUMENTS = {
     "message is missing": lambda d, n: (d, n),
     "an extra argument": lambda d, n: (d, n, update_message(some_text(10)), "extra"),
     "dossier_id is a str": lambda d, n: (str(d), n, update_message(some_text(10))),
+    "dossier_id over 32 bits": lambda d, n: (2**31, n, update_message(some_text(10))),
+    "dossier_id over 64 bits": lambda d, n: (187779887830530040791040, n, update_message(some_text(10))),
     "no argument at all": lambda d, n: None,
 }
 
@@ -296,6 +298,8 @@ def test_a_refused_sync_step_1_or_awareness_is_acknowledged_ok_false_with_a_y_er
         ("dossier_id is a bool", lambda d, n: {"dossier_id": True, "document": n}, "invalid_message"),
         ("dossier_id is a float", lambda d, n: {"dossier_id": float(d), "document": n}, "invalid_message"),
         ("dossier_id is missing", lambda d, n: {"document": n}, "invalid_message"),
+        ("dossier_id over 32 bits", lambda d, n: {"dossier_id": 2**31, "document": n}, "invalid_message"),
+        ("dossier_id over 64 bits", lambda d, n: {"dossier_id": 187779887830530040791040, "document": n}, "invalid_message"),
         ("document is missing", lambda d, n: {"dossier_id": d}, "not_found"),
         ("document is a number", lambda d, n: {"dossier_id": d, "document": 1}, "not_found"),
     ],

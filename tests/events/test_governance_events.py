@@ -243,8 +243,10 @@ def test_a_non_member_cannot_watch(live: LiveWorld, server: ServerProcess, watch
 
 @pytest.mark.parametrize(
     "payload",
-    [None, {}, {"dossier_id": None}, {"dossier_id": "1"}, {"dossier_id": True}, {"dossier_id": 1.5}, [1], "1", 1],
-    ids=["none", "empty", "null-id", "string-id", "bool-id", "float-id", "list", "string", "bare-int"],
+    [None, {}, {"dossier_id": None}, {"dossier_id": "1"}, {"dossier_id": True}, {"dossier_id": 1.5}, [1], "1", 1]
+    + [{"dossier_id": 2**31}, {"dossier_id": 187779887830530040791040}],
+    ids=["none", "empty", "null-id", "string-id", "bool-id", "float-id", "list", "string", "bare-int"]
+    + ["id-over-32-bits", "id-over-64-bits"],
 )
 def test_a_bad_watch_payload_is_invalid_message(
     live: LiveWorld, server: ServerProcess, watchers: Callable[..., Watcher], payload: Any

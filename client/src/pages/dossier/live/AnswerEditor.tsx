@@ -4,6 +4,10 @@
 
 import type { Editor } from "@tiptap/core";
 import { EditorContent, useEditor, useEditorState } from "@tiptap/react";
+// ProseMirror's own editor styles (@tiptap/pm's dependencies), as a stylesheet: TipTap would
+// otherwise inject them as an inline <style>, which the server's Content-Security-Policy refuses.
+import "prosemirror-view/style/prosemirror.css";
+import "prosemirror-gapcursor/style/gapcursor.css";
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 import type { LiveDocument } from "../../../live/LiveDocument";
 import { useStoreValue } from "../../../live/hooks";
@@ -303,6 +307,7 @@ export function AnswerEditor({ live, field, label, labelId, softLimit, readOnlyN
   const editor = useEditor(
     {
       extensions: answerExtensions(live, field),
+      injectCSS: false, // see the stylesheets imported above
       editable: !readOnly,
       immediatelyRender: true,
       shouldRerenderOnTransaction: false,

@@ -10,6 +10,7 @@ import { Plugin, PluginKey, type EditorState } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import StarterKit from "@tiptap/starter-kit";
 import type { LiveDocument } from "../../../live/LiveDocument";
+import { PRESENCE_COLORS } from "../../../live/colors";
 
 /** Only web and e-mail links, as the server keeps only these when it renders answers. */
 export function isSafeHref(href: string): boolean {
@@ -64,6 +65,12 @@ const PassageHighlight = Extension.create({
   },
 });
 
+/** The index of ``color`` in PRESENCE_COLORS, slate (the last) for any other value. */
+function selectionShade(color: unknown): number {
+  const index = PRESENCE_COLORS.indexOf(color as (typeof PRESENCE_COLORS)[number]);
+  return index < 0 ? PRESENCE_COLORS.length - 1 : index;
+}
+
 function caret(user: Record<string, unknown>): HTMLElement {
   const color = typeof user.color === "string" ? user.color : "#374151";
   const cursor = document.createElement("span");
@@ -111,9 +118,9 @@ export function answerExtensions(live: LiveDocument, field: string): AnyExtensio
       provider: { awareness: live.awareness },
       user: live.user,
       render: caret,
+      // A class per presence colour, not a style attribute: the Content-Security-Policy refuses inline styles.
       selectionRender: (user: Record<string, unknown>) => ({
-        class: "collab-selection",
-        style: `background-color: ${typeof user.color === "string" ? user.color : "#374151"}33`,
+        class: `collab-selection collab-selection--${selectionShade(user.color)}`,
       }),
     }),
     PassageHighlight,

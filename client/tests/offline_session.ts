@@ -57,7 +57,7 @@ function sortedJSON(map: Y.Map<unknown>): string {
 function sameState(a: Y.Doc, b: Y.Doc): boolean {
   const keys = ["objectifs", "descriptif"];
   return (
-    keys.every((key) => a.getXmlFragment(key).toString() === b.getXmlFragment(key).toString()) &&
+    keys.every((key) => a.getXmlFragment(key).toJSON() === b.getXmlFragment(key).toJSON()) &&
     sortedJSON(a.getMap("meta")) === sortedJSON(b.getMap("meta")) &&
     Buffer.from(Y.encodeStateVector(a)).equals(Buffer.from(Y.encodeStateVector(b)))
   );
@@ -131,7 +131,7 @@ async function merge(options: Options): Promise<object> {
     written += Buffer.byteLength(words);
     paragraphs += 1;
   }
-  const expected = fragment.toString();
+  const expected = fragment.toJSON();
   const pending = Y.encodeStateAsUpdate(live.doc).byteLength;
 
   socket.on("y", (id: unknown, document: unknown, message: unknown) => {

@@ -63,7 +63,7 @@ class Server {
     if (!from.joined) return reply({ saved: false, error: { code: "not_joined", message: "" } });
     const message = protocol.parse(bytes);
     if (message.kind === "step1") {
-      from.deliver(protocol.syncStep2(this.doc, message.stateVector));
+      from.deliver(protocol.syncStep2Message(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
       reply({ ok: true });
     } else if (message.kind === "awareness") {
       for (const other of this.clients) if (other !== from && other.joined) other.deliver(bytes);
@@ -267,16 +267,16 @@ describe("LiveDocument", () => {
     await vi.waitFor(() => expect(client.sent.filter((kind) => kind === "join")).toHaveLength(2));
   });
 
-  it("an update larger than the server's limit is not sent, and is kept locally", async () => {
+  it("an update larger than the server's limit goes in pieces under the limit, each saved", async () => {
     const server = new Server();
     server.maxUpdateBytes = 200;
     const client = server.client(LEA);
     const lea = await joined(client);
     lea.doc.getText("t").insert(0, "x".repeat(1000));
-    await vi.waitFor(() => expect(lea.status.get().error?.code).toBe("too_large"));
-    expect(lea.status.get()).toMatchObject({ keptLocally: true, saved: false, pending: 0 });
-    expect(client.sentUpdates()).toBe(0);
-    expect(server.text()).toBe("");
+    await vi.waitFor(() => expect(server.text()).toBe("x".repeat(1000)));
+    await vi.waitFor(() => expect(lea.status.get()).toMatchObject({ saved: true, pending: 0 }));
+    expect(lea.status.get().error).toBeFalsy();
+    expect(client.sentUpdates()).toBeGreaterThanOrEqual(5);
   });
 
   it("edits made offline survive a reload (IndexedDB) and reach the server once connected", async () => {

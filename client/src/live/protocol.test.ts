@@ -19,7 +19,7 @@ function syncThroughMessages(a: Y.Doc, b: Y.Doc): void {
   ] as const) {
     const step1 = protocol.parse(protocol.syncStep1(to));
     if (step1.kind !== "step1") throw new Error("not a step 1");
-    const step2 = protocol.parse(protocol.syncStep2(from, step1.stateVector));
+    const step2 = protocol.parse(protocol.syncStep2Message(Y.encodeStateAsUpdate(from, step1.stateVector)));
     if (step2.kind !== "step2") throw new Error("not a step 2");
     Y.applyUpdate(to, step2.update);
   }
@@ -29,7 +29,7 @@ describe("messages", () => {
   it("encode what docs/protocol.md says: [0, 0, sv], [0, 1, update], [0, 2, update], [1, awareness]", () => {
     const doc = docWith("abc");
     expect([...protocol.syncStep1(doc).slice(0, 2)]).toEqual([0, 0]);
-    expect([...protocol.syncStep2(doc, new Uint8Array([0])).slice(0, 2)]).toEqual([0, 1]);
+    expect([...protocol.syncStep2Message(Y.encodeStateAsUpdate(doc, new Uint8Array([0]))).slice(0, 2)]).toEqual([0, 1]);
     expect([...protocol.updateMessage(Y.encodeStateAsUpdate(doc)).slice(0, 2)]).toEqual([0, 2]);
     const awareness = new awarenessProtocol.Awareness(doc);
     expect(protocol.awarenessMessage(awareness, [doc.clientID])[0]).toBe(1);
@@ -63,7 +63,7 @@ describe("messages", () => {
 
   it("step 2 against an empty state vector carries everything", () => {
     const a = docWith("tout", 1);
-    const incoming = protocol.parse(protocol.syncStep2(a, Y.encodeStateVector(new Y.Doc())));
+    const incoming = protocol.parse(protocol.syncStep2Message(Y.encodeStateAsUpdate(a, Y.encodeStateVector(new Y.Doc()))));
     const b = new Y.Doc();
     if (incoming.kind !== "step2") throw new Error("not a step 2");
     Y.applyUpdate(b, incoming.update);

@@ -233,7 +233,7 @@ function encodeChunk(parts: Part[], ds: DeleteSet | null): Uint8Array {
  */
 export function splitUpdate(update: Uint8Array, limit: number): Uint8Array[] {
   if (update.byteLength <= limit) return [update];
-  const { structs, ds } = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
+  const { structs, ds } = Y.decodeUpdate(update);
   const budget = limit - CHUNK_HEADER;
   const chunks: Part[][] = [];
   let current: Part[] = [];

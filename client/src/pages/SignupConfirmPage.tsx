@@ -25,7 +25,7 @@ export function SignupConfirmPage() {
       .confirmSignup(token)
       .then((session) => {
         setSession(session);
-        navigate("/", { replace: true });
+        void navigate("/", { replace: true });
       })
       .catch(setError);
   }, [user, token, setSession, navigate]);

@@ -47,6 +47,6 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER register_entries_no_truncate ON register_entries")
-    with op.batch_alter_table('dossiers', schema=None) as batch_op:
-        batch_op.drop_column('register_head_hash')
-        batch_op.drop_column('register_head_sequence')
+    # Plain DROP COLUMN (SQLite >= 3.35): a batch copy of ``dossiers`` would trip the foreign keys pointing to it.
+    op.drop_column('dossiers', 'register_head_hash')
+    op.drop_column('dossiers', 'register_head_sequence')

@@ -9,9 +9,8 @@ Revises: 0007_submission_package
 Create Date: 2026-12-04 01:30:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_register_head'

@@ -21,7 +21,15 @@ from server.services import invitations
 from tests.support import DossierWorld
 
 from .conftest import assert_error
-from .governance_support import ballot, close_decision, ok, open_poll, propose, register_entries, vote
+from .governance_support import (
+    ballot,
+    close_decision,
+    ok,
+    open_poll,
+    propose,
+    register_entries,
+    vote,
+)
 
 
 def decision_of(world: DossierWorld, decision_id: int, who: str = "observer") -> dict[str, Any]:
@@ -127,9 +135,8 @@ def test_a_removed_objector_still_blocks_and_coming_back_does_not_give_the_vote_
 
 def test_a_priority_vote_keeps_its_demoted_voters_and_reweighs_without_silent_leavers(world: DossierWorld) -> None:
     lead = world.client("lead")
-    college = lambda name, *members: _college(world, name, *members)  # noqa: E731
-    college("Porteurs", "lead")
-    college("Habitants", "partner", "beneficiary")
+    _college(world, "Porteurs", "lead")
+    _college(world, "Habitants", "partner", "beneficiary")
     poll = open_poll(world, adopt_on_close=False)["id"]
     demote(world, "partner")
     remove(world, "beneficiary")

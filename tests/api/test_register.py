@@ -220,7 +220,7 @@ def _cli(url: str, *arguments: str) -> subprocess.CompletedProcess[str]:
     data_dir = str(Path(url.split("///")[-1]).parent) if url.startswith("sqlite") else "/tmp"
     env = {**os.environ, "DATABASE_URL": url, "CODOSSIER_DATA_DIR": data_dir}
     command = [sys.executable, "-m", "server.cli", "register", "verify", *arguments]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -14,7 +14,16 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_live_editing import PRESENCE, SAVED, answer, invitation, join, lead_with_dossier, live_status, text_of
+from tests.e2e.test_live_editing import (
+    PRESENCE,
+    SAVED,
+    answer,
+    invitation,
+    join,
+    lead_with_dossier,
+    live_status,
+    text_of,
+)
 
 UNREACHABLE = "Le serveur ne répond pas : ce réseau bloque peut-être la connexion en direct"
 

@@ -4,13 +4,13 @@
 // (an open connection is not closed when the network goes away, so we close it
 // ourselves and reconnect when the network is back).
 //
-// Transports: HTTP long-polling first, upgraded to WebSocket when the network
-// lets it through (Socket.IO's upgrade), and WebSocket alone if polling fails
-// (`tryAllTransports`). Some proxies (social centres', town halls') block
-// WebSocket, and one that swallows the upgrade without answering would leave a
-// WebSocket-first client waiting; polling works at once and events, acks and
-// the session cookie behave the same on both. Several server processes then
-// need sticky sessions (README, "On PostgreSQL, several processes").
+// Transports: WebSocket first; where it fails at once (a proxy refusing it, as
+// in many social centres and town halls), HTTP long-polling straight away
+// (`tryAllTransports`); and after any failed attempt (a proxy that swallows the
+// WebSocket without answering ends in a connection timeout), polling first
+// with the usual upgrade to WebSocket. Events, acks and the session cookie
+// behave the same on both. Several server processes need sticky sessions for
+// polling (README, "On PostgreSQL, several processes").
 
 import { io, type Socket } from "socket.io-client";
 import type { Thread } from "../api/types";
@@ -45,7 +45,7 @@ export class LiveConnection implements Transport {
   ) {
     this.socket = io({
       path: "/socket.io/",
-      transports: ["polling", "websocket"],
+      transports: ["websocket", "polling"],
       tryAllTransports: true,
       withCredentials: true,
       autoConnect: false,
@@ -174,6 +174,7 @@ export class LiveConnection implements Transport {
     // Not reachable (server down, network filtering both transports, or the session is gone): edits stay on
     // this device.
     this.unreachable.set(this.socket.active && navigator.onLine);
+    this.socket.io.opts.transports = ["polling", "websocket"];
     this.state.set(this.socket.active ? "offline" : "failed");
     this.documents.forEach(({ document }) => document.disconnected("offline"));
   };

@@ -76,12 +76,10 @@ def read_receipt(path: str) -> dict[str, Any]:
 def _check_receipt(receipt: dict[str, Any]) -> None:
     """The receipt's head is its ``submit`` entry, which records the same content hash, time and person."""
     from .extensions import db
-    from .models import Dossier, RegisterEntry
+    from .models import RegisterEntry
     from .services import register_chain
 
     dossier_id, sequence = receipt["dossier_id"], receipt["register_sequence"]
-    if db.session.get(Dossier, dossier_id) is None:
-        raise ReceiptRefused(f"le dossier n° {dossier_id} n'existe pas", f"dossier {dossier_id} does not exist")
     entry = db.session.scalar(
         db.select(RegisterEntry).where(RegisterEntry.dossier_id == dossier_id, RegisterEntry.sequence == sequence)
     )
@@ -108,6 +106,7 @@ def _check_receipt(receipt: dict[str, Any]) -> None:
 def verify_register(app: Any, dossier_id: int | None, head: str | None, receipt_path: str | None = None) -> int:
     """Print the verification of one dossier's register (and of a receipt against it); 0 when intact, 1 otherwise."""
     from .services import register
+    from .services.errors import NotFound
 
     receipt: dict[str, Any] | None = None
     try:
@@ -131,6 +130,10 @@ def verify_register(app: Any, dossier_id: int | None, head: str | None, receipt_
     except ReceiptRefused as refused:
         print(f"Récépissé refusé : {refused.fr}.")
         print(f"Receipt refused: {refused.en}.")
+        return 1
+    except NotFound:
+        print(f"Le dossier n° {dossier_id} n'existe pas.")
+        print(f"Dossier {dossier_id} does not exist.")
         return 1
     except ValueError as exc:  # a malformed --head
         print(f"Empreinte invalide : {exc}")

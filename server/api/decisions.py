@@ -10,7 +10,7 @@ from ..extensions import socketio, spec
 from ..models import Decision, DecisionKind, DecisionState, DecisionVote, Membership
 from ..services import decisions
 from ..services.decision_rules import Choice, Rule
-from ..services.policy import Capability, capabilities
+from ..services.policy import Capability, capabilities, in_electorate
 from . import bp
 from .access import require_member
 from .dossiers import CHANGE_ERRORS, ERRORS
@@ -43,8 +43,8 @@ def summary(d: Decision) -> DecisionSummary:
         closed_at=d.closed_at,
         adopted=d.adopted,
         proposer=person(d.proposer),
-        voted_count=sum(str(v.user_id) in d.electorate for v in d.votes),
-        eligible_count=len(d.electorate),
+        voted_count=len(decisions.voters_who_voted(d)),
+        eligible_count=len(decisions.eligible_voters(d)),
     )
 
 
@@ -85,10 +85,10 @@ def decision_out(d: Decision, viewer: Membership) -> DecisionOut:
         register_sequence=d.register_sequence,
         statement=d.statement,
         statement_at=d.statement_at,
-        may_vote=is_open and Capability.VOTE in allowed and str(viewer.user_id) in d.electorate,
+        may_vote=is_open and in_electorate(d.electorate, viewer.user_id),
         may_amend=is_open and is_proposer and d.rule == Rule.CONSENTEMENT.value and any(_blocking(v) for v in d.votes),
-        may_close=is_open and Capability.PROPOSE in allowed and (is_proposer or Capability.MANAGE_DOSSIER in allowed)
-        and all(v.voted for v in voters),
+        may_close=is_open and (is_proposer or Capability.MANAGE_DOSSIER in allowed)
+        and all(v.voted or v.left for v in voters),
         may_state=d.state == DecisionState.CLOSED.value and is_proposer and d.statement is None,
     )
 
@@ -154,8 +154,11 @@ def get_decision(dossier_id: int, decision_id: int) -> DecisionOut:
 @bp.put("/dossiers/<int:dossier_id>/decisions/<int:decision_id>/vote")
 @spec.validate(json=VoteIn, resp=Response(HTTP_200=DecisionOut, **CHANGE_ERRORS), tags=["decisions"])
 def vote_on_decision(dossier_id: int, decision_id: int, json: VoteIn) -> DecisionOut:
-    """Vote pour, contre, abstention, or (under consent) object with a reason; changeable until the close."""
-    viewer = require_member(dossier_id, Capability.VOTE)
+    """Vote pour, contre, abstention, or (under consent) object with a reason; changeable until the close.
+
+    The electorate fixed at opening decides who may (``policy.require_voter``), not the current role.
+    """
+    viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     cast = decisions.vote(dossier_id, decision_id, viewer.user, Choice(json.choice), json.reason)
     _changed(dossier_id, decision_id)
@@ -165,8 +168,8 @@ def vote_on_decision(dossier_id: int, decision_id: int, json: VoteIn) -> Decisio
 @bp.put("/dossiers/<int:dossier_id>/decisions/<int:decision_id>/objection")
 @spec.validate(json=ObjectionIn, resp=Response(HTTP_200=DecisionOut, **CHANGE_ERRORS), tags=["decisions"])
 def set_objection(dossier_id: int, decision_id: int, json: ObjectionIn) -> DecisionOut:
-    """The objector maintains or withdraws their objection."""
-    viewer = require_member(dossier_id, Capability.VOTE)
+    """The objector maintains or withdraws their objection (the electorate decides, as for voting)."""
+    viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     cast = decisions.set_objection(dossier_id, decision_id, viewer.user, json.maintained)
     _changed(dossier_id, decision_id)
@@ -176,8 +179,8 @@ def set_objection(dossier_id: int, decision_id: int, json: ObjectionIn) -> Decis
 @bp.post("/dossiers/<int:dossier_id>/decisions/<int:decision_id>/amend")
 @spec.validate(json=AmendIn, resp=Response(HTTP_200=DecisionOut, **CHANGE_ERRORS), tags=["decisions"])
 def amend_decision(dossier_id: int, decision_id: int, json: AmendIn) -> DecisionOut:
-    """The proposer amends the text to integrate objections (consent); earlier versions are kept."""
-    viewer = require_member(dossier_id, Capability.PROPOSE)
+    """The proposer (still a member, whatever their role now) amends the text to integrate objections."""
+    viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     d = decisions.amend(dossier_id, decision_id, viewer.user, json.text, json.note)
     _changed(dossier_id, decision_id)
@@ -187,8 +190,8 @@ def amend_decision(dossier_id: int, decision_id: int, json: AmendIn) -> Decision
 @bp.post("/dossiers/<int:dossier_id>/decisions/<int:decision_id>/close")
 @spec.validate(resp=Response(HTTP_200=DecisionOut, **CHANGE_ERRORS), tags=["decisions"])
 def close_decision(dossier_id: int, decision_id: int) -> DecisionOut:
-    """Close before the deadline (the proposer or a lead); the server computes the outcome."""
-    viewer = require_member(dossier_id, Capability.PROPOSE)
+    """Close before the deadline (the proposer, still a member, or a lead); the server computes the outcome."""
+    viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     d = decisions.close(dossier_id, decision_id, viewer.user, viewer.role)
     _changed(dossier_id, decision_id)
@@ -199,8 +202,8 @@ def close_decision(dossier_id: int, decision_id: int) -> DecisionOut:
 @bp.post("/dossiers/<int:dossier_id>/decisions/<int:decision_id>/statement")
 @spec.validate(json=StatementIn, resp=Response(HTTP_200=DecisionOut, **CHANGE_ERRORS), tags=["decisions"])
 def state_outcome(dossier_id: int, decision_id: int, json: StatementIn) -> DecisionOut:
-    """The proposer's outcome statement, once, after the close (it goes to the register)."""
-    viewer = require_member(dossier_id, Capability.PROPOSE)
+    """The proposer's outcome statement (still a member, whatever their role now), once, after the close."""
+    viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     d = decisions.add_statement(dossier_id, decision_id, viewer.user, json.statement)
     _changed(dossier_id, decision_id)

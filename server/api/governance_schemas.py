@@ -22,11 +22,14 @@ class PersonRef(BaseModel):
 
 
 class VoterOut(BaseModel):
+    """One voter of the electorate fixed at opening (``role`` and ``college`` as they were then)."""
+
     user_id: int
     name: str
     role: str
     college: str | None
     voted: bool
+    left: bool = Field(description="left the dossier while the vote was open: a vote cast still counts, none is awaited")
 
 
 # --- priority votes -----------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from spectree import Response
 
 from ..events.dossiers import governance_changed
@@ -9,7 +11,7 @@ from ..events.documents import dossier_changed
 from ..extensions import db, socketio, spec
 from ..models import DossierState, Membership, PriorityPoll, User
 from ..services import polls
-from ..services.policy import Capability, capabilities
+from ..services.policy import Capability, capabilities, in_electorate
 from . import bp
 from .access import require_member
 from .due import catch_up
@@ -31,7 +33,7 @@ def person(user: User) -> PersonRef:
     return PersonRef(user_id=user.id, name=user.display_name)
 
 
-def voters_out(electorate: dict[str, dict[str, str | None]], colleges: dict[str, dict[str, object]],
+def voters_out(electorate: dict[str, dict[str, Any]], colleges: dict[str, dict[str, object]],
                names: dict[int, str], voted: set[int]) -> list[VoterOut]:
     return [
         VoterOut(
@@ -40,6 +42,7 @@ def voters_out(electorate: dict[str, dict[str, str | None]], colleges: dict[str,
             role=str(voter["role"]),
             college=str(colleges[voter["college"]]["name"]) if voter["college"] else None,
             voted=int(uid) in voted,
+            left=bool(voter.get("left", False)),
         )
         for uid, voter in electorate.items()
     ]
@@ -80,9 +83,8 @@ def poll_out(p: PriorityPoll, viewer: Membership) -> PollOut:
         result=PollResultOut.model_validate(p.result) if p.result else None,
         adopted_at=p.adopted_at,
         adopted_register_sequence=p.adopted_register_sequence,
-        may_vote=is_open and Capability.VOTE in allowed and str(viewer.user_id) in p.electorate,
-        may_close=is_open and Capability.PROPOSE in allowed
-        and (p.opened_by_id == viewer.user_id or Capability.MANAGE_DOSSIER in allowed),
+        may_vote=is_open and in_electorate(p.electorate, viewer.user_id),
+        may_close=is_open and (p.opened_by_id == viewer.user_id or Capability.MANAGE_DOSSIER in allowed),
         may_propose_adoption=not is_open and p.result is not None and p.adopted_at is None
         and Capability.PROPOSE in allowed and viewer.dossier.state == DossierState.DRAFT.value,
     )
@@ -121,8 +123,11 @@ def get_poll(dossier_id: int, poll_id: int) -> PollOut:
 @bp.put("/dossiers/<int:dossier_id>/polls/<int:poll_id>/ballot")
 @spec.validate(json=BallotIn, resp=Response(HTTP_200=PollOut, **CHANGE_ERRORS), tags=["priority votes"])
 def cast_ballot(dossier_id: int, poll_id: int, json: BallotIn) -> PollOut:
-    """Cast or change one's ranking until the close; unranked actions tie last."""
-    viewer = require_member(dossier_id, Capability.VOTE)
+    """Cast or change one's ranking until the close; unranked actions tie last.
+
+    The electorate fixed at opening decides who may (``policy.require_voter``), not the current role.
+    """
+    viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     ballot = polls.cast_ballot(dossier_id, poll_id, viewer.user, json.ranking)
     governance_changed(socketio, dossier_id, topic="poll", poll_id=poll_id)
@@ -132,8 +137,8 @@ def cast_ballot(dossier_id: int, poll_id: int, json: BallotIn) -> PollOut:
 @bp.post("/dossiers/<int:dossier_id>/polls/<int:poll_id>/close")
 @spec.validate(resp=Response(HTTP_200=PollOut, **CHANGE_ERRORS), tags=["priority votes"])
 def close_poll(dossier_id: int, poll_id: int) -> PollOut:
-    """Close before the deadline (whoever opened it, or a lead); the result is counted at once."""
-    viewer = require_member(dossier_id, Capability.PROPOSE)
+    """Close before the deadline (whoever opened it, still a member, or a lead); the result is counted at once."""
+    viewer = require_member(dossier_id, Capability.READ)
     catch_up(dossier_id)
     p = polls.close_poll(dossier_id, poll_id, viewer.user, viewer.role)
     governance_changed(socketio, dossier_id, topic="poll", poll_id=poll_id)

@@ -50,6 +50,10 @@ class Dossier(Base):
     created_at: Mapped[datetime]
     frozen_at: Mapped[datetime | None]
     frozen_content_hash: Mapped[str | None] = mapped_column(String(64))
+    # The register's head (sequence and hash of its last entry; 0 and no hash while empty), anchored here,
+    # outside the entries, and moved in the same transaction as every append (``services.register``).
+    register_head_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    register_head_hash: Mapped[str | None] = mapped_column(String(64))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan", order_by="Membership.id"

@@ -16,7 +16,8 @@ class PriorityPoll(Base):
     """A poll; ``candidates`` and ``electorate`` are fixed when it opens.
 
     ``electorate`` maps each eligible voter's user id (as a string) to their
-    role and collège at opening; ``colleges`` maps collège ids to name and
+    role and collège at opening (plus ``"left": true`` once they leave the
+    dossier while it is open: ``services.electorate``); ``colleges`` maps collège ids to name and
     weight. ``result`` is the stored count, written once at close.
     """
 

@@ -16,7 +16,8 @@ Counting conventions, decided once here:
 * **Quorum** compares *participants* (anyone who voted: pour, contre,
   abstention or objection, even withdrawn) with *eligible voters*, unweighted,
   overall only: reached when ``participants >= quorum × eligible``. Quorum not
-  reached means not adopted, whatever the votes.
+  reached means not adopted, whatever the votes. With no eligible voter at all
+  (everyone left the dossier without voting) nothing is adopted.
 * **Majorité simple**: weighted pour > weighted contre; abstentions are not
   counted; equality (including no pour and no contre) is not adopted.
 * **Majorité qualifiée**: weighted pour ≥ 2/3 of weighted (pour + contre) and
@@ -347,8 +348,6 @@ def decide(
     q = _fraction(quorum, "quorum")
     if not 0 <= q <= 1:
         raise ValueError(f"quorum must be between 0 and 1, got {quorum!r}")
-    if not voters:
-        raise ValueError("a decision needs at least one eligible voter")
     cweights: dict[CollegeId, Fraction] = {}
     for cid, raw_weight in (college_weights or {}).items():
         cweights[cid] = _fraction(raw_weight, f"weight of collège {cid!r}")
@@ -399,9 +398,11 @@ def decide(
                 f"Collège {labels[college]} has no eligible voter: it is not taken into account.")
 
     p, e = overall.participants, overall.eligible
-    quorum_reached = p >= q * e
+    quorum_reached = e > 0 and p >= q * e
     qfr, qen = _pct(q, "fr", exact=True), _pct(q, "en", exact=True)
-    if quorum_reached:
+    if e == 0:
+        say("Non adoptée : il n'y a aucun votant éligible.", "Not adopted: there is no eligible voter.")
+    elif quorum_reached:
         say(f"Quorum atteint : {_n(p, 'participant', '', 'fr')} sur {e} (quorum {qfr}).",
             f"Quorum reached: {_n(p, '', 'participant', 'en')} out of {e} (quorum {qen}).")
     else:

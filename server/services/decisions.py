@@ -1,7 +1,7 @@
 """Collegial decisions: propose, vote, integrate objections (consent), close, state the outcome.
 
 The outcome is ``decision_rules.decide`` over the electorate fixed at
-opening. Every closed decision, adopted or not, is a ``decision`` register
+opening (less those who left the dossier without voting: ``electorate``). Every closed decision, adopted or not, is a ``decision`` register
 entry; the proposer's outcome statement, added afterwards, is a
 ``decision_statement`` entry. A decision "about the text" records the
 dossier's content hash when it opens, and the register shows it.
@@ -25,6 +25,7 @@ from . import clock, content, decision_rules, electorate, polls, register
 from .decision_rules import Choice, Rule
 from .dossiers import lock_dossier
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .policy import require_voter
 from .register_chain import utc_timestamp
 
 DECISION = "decision"
@@ -153,7 +154,7 @@ def _revision(d: Decision) -> int:
 def vote(dossier_id: int, decision_id: int, user: User, choice: Choice, reason: str | None = None) -> DecisionVote:
     """Cast or change the user's vote until the close."""
     d = _open_for_change(dossier_id, decision_id)
-    electorate.require_voter(d.electorate, user)
+    require_voter(d.electorate, user)
     reason = (reason or "").strip() or None
     if choice is Choice.OBJECTION and d.rule != Rule.CONSENTEMENT.value:
         raise InvalidInput("An objection is only possible under consent.", code="objection_not_allowed")
@@ -186,6 +187,7 @@ def _vote_of(d: Decision, user: User) -> DecisionVote | None:
 def set_objection(dossier_id: int, decision_id: int, user: User, maintained: bool) -> DecisionVote:
     """The objector maintains or withdraws their objection (integration round)."""
     d = _open_for_change(dossier_id, decision_id)
+    require_voter(d.electorate, user)
     cast = _vote_of(d, user)
     if cast is None or cast.choice != Choice.OBJECTION.value:
         raise Conflict("You have no objection on this decision.", code="no_objection")
@@ -224,7 +226,8 @@ def close(dossier_id: int, decision_id: int, user: User, role: str) -> Decision:
     d = _open_for_change(dossier_id, decision_id)
     if d.proposer_id != user.id and role != Role.LEAD.value:
         raise Forbidden("Only the proposer, or a lead, can close this decision early.", code="not_proposer")
-    missing = set(d.electorate) - {str(v.user_id) for v in d.votes}
+    voted = voters_who_voted(d)
+    missing = set(electorate.eligible(d.electorate, voted)) - {str(uid) for uid in voted}
     if missing:
         raise Conflict(
             f"{len(missing)} voter(s) have not voted yet: the decision closes at its deadline, "
@@ -248,6 +251,16 @@ def close_if_due(dossier_id: int, decision_id: int) -> bool:
     return True
 
 
+def voters_who_voted(d: Decision) -> set[int]:
+    """The user ids of the electorate who cast a vote."""
+    return {v.user_id for v in d.votes if str(v.user_id) in d.electorate}
+
+
+def eligible_voters(d: Decision) -> dict[str, Any]:
+    """The electorate that counts now (``electorate.eligible``)."""
+    return electorate.eligible(d.electorate, voters_who_voted(d))
+
+
 def outcome_of(d: Decision) -> decision_rules.Outcome:
     votes: dict[decision_rules.VoterId, decision_rules.Vote] = {
         v.user_id: decision_rules.Vote(Choice(v.choice), v.reason, v.maintained)
@@ -257,7 +270,7 @@ def outcome_of(d: Decision) -> decision_rules.Outcome:
     return decision_rules.decide(
         d.rule,
         Fraction(d.quorum_percent, 100),
-        {int(uid): voter["college"] for uid, voter in d.electorate.items()},
+        {int(uid): voter["college"] for uid, voter in eligible_voters(d).items()},
         votes,
         college_weights={cid: c["weight"] for cid, c in d.colleges.items()},
         college_labels={cid: c["name"] for cid, c in d.colleges.items()},

@@ -1,6 +1,11 @@
 """Who may vote in a poll or a decision, fixed when it opens, and how much each voter weighs.
 
-A voter is a member whose role may vote (DESIGN.md "People and roles").
+A voter is a member whose role may vote (DESIGN.md "People and roles") when
+the vote opens. Later role changes do not change the electorate; leaving the
+dossier does (``record_departure``): the voter is marked ``left``, a vote
+already cast still counts, and one not cast is no longer expected (the voter
+is not eligible any more: not in the quorum, not awaited for an early close).
+Who may take part is ``policy.in_electorate``.
 Without collèges every voter weighs 1. With collèges, a voter weighs their
 collège's weight divided by the number of voters in that collège, so each
 collège counts for its weight in total (as in SCIC cooperatives; the same
@@ -10,11 +15,13 @@ one, otherwise nothing can be put to the vote: the lead is told who is missing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from fractions import Fraction
 from typing import Any
 
-from ..models import Dossier, Membership, User
-from .errors import Conflict, Forbidden
+from ..extensions import db
+from ..models import Decision, DecisionState, Dossier, Membership, PriorityPoll
+from .errors import Conflict
 from .policy import TABLE, Capability
 
 
@@ -53,9 +60,18 @@ def weights(electorate: dict[str, Any], colleges: dict[str, Any]) -> dict[str, F
     }
 
 
-def require_voter(electorate: dict[str, Any], user: User) -> None:
-    if str(user.id) not in electorate:
-        raise Forbidden(
-            "You were not a voting member when this vote opened, so you cannot take part in it.",
-            code="not_in_electorate",
-        )
+def eligible(electorate: dict[str, Any], voted: Collection[int]) -> dict[str, Any]:
+    """The voters who count: the electorate fixed at opening, less those who left the dossier without voting."""
+    return {uid: voter for uid, voter in electorate.items() if not voter.get("left", False) or int(uid) in voted}
+
+
+def record_departure(dossier_id: int, user_id: int) -> None:
+    """Mark the member who leaves the dossier as ``left`` in its open decisions and priority votes."""
+    key = str(user_id)
+    open_decisions = db.select(Decision).where(
+        Decision.dossier_id == dossier_id, Decision.state == DecisionState.OPEN.value
+    )
+    open_polls = db.select(PriorityPoll).where(PriorityPoll.dossier_id == dossier_id, PriorityPoll.closed_at.is_(None))
+    for vote in [*db.session.scalars(open_decisions), *db.session.scalars(open_polls)]:
+        if key in vote.electorate:
+            vote.electorate = {**vote.electorate, key: {**vote.electorate[key], "left": True}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..extensions import db
 from ..models import Dossier, Invitation, Membership, Role
-from . import clock
+from . import clock, electorate
 from .dossiers import lock_dossier
 from .errors import Conflict, NotFound
 
@@ -50,6 +50,7 @@ def remove_member(dossier_id: int, member_id: int) -> None:
     )
     for link in db.session.scalars(pending_links):
         link.revoked_at = now
+    electorate.record_departure(dossier_id, membership.user_id)
     dossier.memberships.remove(membership)
     db.session.commit()
 

@@ -6,7 +6,9 @@ decides. The table is DESIGN.md's "People and roles".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 from ..extensions import db
 from ..models import Dossier, Membership, Role, User
@@ -84,3 +86,30 @@ def authorize(user: User | None, dossier_id: int, capability: Capability) -> Mem
     if capability not in capabilities(membership.role, membership.dossier):
         raise Forbidden(f"Your role in this dossier does not allow: {capability.value}.")
     return membership
+
+
+def in_electorate(electorate: Mapping[str, Any], user_id: int) -> bool:
+    """Whether the user takes part in a vote (decision or priority vote) whose electorate is ``electorate``.
+
+    The electorate is fixed when the vote opens, and it decides, not the member's
+    current role: someone entitled at opening keeps their vote if demoted (a
+    lead cannot silence an objector by demoting them), and someone who left the
+    dossier while it was open (marked ``left``) lost their part in it for good.
+    See docs/api.md, "Governance".
+    """
+    voter = electorate.get(str(user_id))
+    return voter is not None and not voter.get("left", False)
+
+
+def require_voter(electorate: Mapping[str, Any], user: User) -> None:
+    """Refuse, with the reason, a vote, ballot or objection from someone outside the vote's electorate."""
+    voter = electorate.get(str(user.id))
+    if voter is None:
+        raise Forbidden(
+            "You were not a voting member when this vote opened, so you cannot take part in it.",
+            code="not_in_electorate",
+        )
+    if voter.get("left", False):
+        raise Forbidden(
+            "You left the dossier while this vote was open: your part in it ended then.", code="left_electorate"
+        )

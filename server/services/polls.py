@@ -18,6 +18,7 @@ from ..models import Dossier, DossierState, PollBallot, PriorityPoll, Role, User
 from . import clock, content, electorate, register, schulze
 from .dossiers import lock_dossier, require_draft
 from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .policy import require_voter
 from .register_chain import utc_timestamp
 
 PRIORITY_ORDER = "priority_order"
@@ -93,7 +94,7 @@ def cast_ballot(dossier_id: int, poll_id: int, user: User, ranking: list[list[in
     p = poll(dossier_id, poll_id)
     if not is_open(p):
         raise Conflict("This priority vote is closed.", code="poll_closed")
-    electorate.require_voter(p.electorate, user)
+    require_voter(p.electorate, user)
     ranking = _check_ranking(p, ranking)
     now = clock.now()
     ballot = next((b for b in p.ballots if b.user_id == user.id), None)
@@ -144,7 +145,7 @@ def _text(value: Fraction) -> str:
 
 
 def _count(dossier: Dossier, p: PriorityPoll) -> dict[str, Any]:
-    weight = electorate.weights(p.electorate, p.colleges)
+    weight = electorate.weights(electorate.eligible(p.electorate, {b.user_id for b in p.ballots}), p.colleges)
     ballots = [schulze.Ballot(b.ranking, weight[str(b.user_id)]) for b in p.ballots]
     result = schulze.count_votes(list(p.candidates), ballots)
     titles = {a.id: a.title for a in dossier.actions}

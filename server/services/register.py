@@ -2,7 +2,10 @@
 
 The chain itself (canonical encoding, hashes, verification) is
 ``register_chain``; this module keeps it in the database. Entries are only
-ever inserted; on PostgreSQL a trigger refuses any UPDATE or DELETE as well.
+ever inserted; on PostgreSQL triggers refuse any UPDATE, DELETE or TRUNCATE as
+well. The head (sequence and hash of the last entry) is anchored on the
+dossier's row, moved in the same transaction as each append, and every
+verification checks that the entries end exactly there.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..extensions import db
-from ..models import RegisterEntry
+from ..models import Dossier, RegisterEntry
 from . import clock, register_chain
 from .dossiers import lock_dossier
-from .register_chain import ChainEntry, Verification
+from .errors import Conflict, NotFound
+from .register_chain import ChainEntry, Head, Verification
 
 
 def _chain(row: RegisterEntry) -> ChainEntry:
@@ -35,14 +39,14 @@ def rows(dossier_id: int) -> list[RegisterEntry]:
 
 
 def record(dossier_id: int, kind: str, content: Mapping[str, Any]) -> RegisterEntry:
-    """Append an entry after the current head, in the caller's transaction.
+    """Append an entry after the anchored head and move the anchor, in the caller's transaction.
 
-    The dossier's row lock (PostgreSQL) serialises appends; the unique
-    (dossier, sequence) constraint refuses a fork in any case.
+    The dossier's row lock (PostgreSQL) serialises appends; the anchor moves
+    only from the head the entry was chained to (compare and set), and the
+    unique (dossier, sequence) constraint refuses a fork in any case.
     """
-    lock_dossier(dossier_id)
-    current = head(dossier_id)
-    entry = register_chain.append(_chain(current) if current else None, kind, content)
+    anchored = anchor(lock_dossier(dossier_id))
+    entry = register_chain.append(anchored, kind, content)
     row = RegisterEntry(
         dossier_id=dossier_id,
         sequence=entry.sequence,
@@ -54,11 +58,36 @@ def record(dossier_id: int, kind: str, content: Mapping[str, Any]) -> RegisterEn
     )
     db.session.add(row)
     db.session.flush()
+    moved = db.session.execute(
+        db.update(Dossier)
+        .where(Dossier.id == dossier_id, Dossier.register_head_sequence == anchored.sequence)
+        .values(register_head_sequence=entry.sequence, register_head_hash=entry.hash)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("The register moved on during this change; try again.", code="register_conflict")
     return row
 
 
+def anchor(dossier: Dossier) -> Head:
+    """The head recorded on the dossier's row at the last append."""
+    return Head(dossier.register_head_sequence, dossier.register_head_hash or register_chain.GENESIS)
+
+
 def verify(dossier_id: int, expected_head: str | None = None) -> Verification:
-    return register_chain.verify([_chain(row) for row in rows(dossier_id)], expected_head)
+    """Recompute the chain, check it ends at the anchored head (and contains ``expected_head`` when given).
+
+    The dossier's row is read under a share lock (PostgreSQL), so no append
+    commits between reading the anchor and reading the entries.
+    """
+    dossier = db.session.scalar(
+        db.select(Dossier)
+        .where(Dossier.id == dossier_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    if dossier is None:
+        raise NotFound("No such dossier.")
+    return register_chain.verify([_chain(row) for row in rows(dossier_id)], expected_head, anchor(dossier))
 
 
 def latest(dossier_id: int, kind: str) -> RegisterEntry | None:

@@ -66,6 +66,19 @@ receipt or an export), some entry's hash must equal it: the last one, or an
 earlier one when entries were appended since (an old receipt stays valid while
 the chain still contains its head). A shorter (truncated) or rewritten chain
 does not contain it and fails.
+
+Anchored head
+-------------
+A chain that is consistent in itself proves nothing about what was removed
+from its end or rewritten wholesale. So the store also keeps the head (sequence
+and hash of the last entry; ``0`` and ``GENESIS`` while empty) outside the
+entries, updated in the same transaction as every append. When that anchor is
+given, the chain must end exactly at it: the entry at the anchored sequence
+must carry the anchored hash (otherwise the register was rewritten), no entry
+may follow it (otherwise entries were added behind the application's back), and
+none may be missing before it (otherwise the tail was truncated, or every entry
+deleted). An anchor kept in the same database does not stop someone who rewrites
+both the entries and the anchor; the head printed on a receipt or an export does.
 """
 
 from __future__ import annotations
@@ -218,6 +231,17 @@ def entry_hash(sequence: int, kind: str, content_bytes: bytes, previous_hash: st
 
 
 @dataclass(frozen=True, slots=True)
+class Head:
+    """Where a chain ends: the last entry's sequence and hash (``0`` and ``GENESIS`` when empty)."""
+
+    sequence: int
+    hash: str
+
+
+EMPTY = Head(0, GENESIS)
+
+
+@dataclass(frozen=True, slots=True)
 class ChainEntry:
     """One register entry as stored: content is the canonical bytes."""
 
@@ -228,8 +252,8 @@ class ChainEntry:
     hash: str
 
 
-def append(chain_head: ChainEntry | None, kind: str, content: Mapping[str, Any]) -> ChainEntry:
-    """The entry that follows ``chain_head`` (``None`` for an empty register)."""
+def append(chain_head: ChainEntry | Head | None, kind: str, content: Mapping[str, Any]) -> ChainEntry:
+    """The entry that follows ``chain_head`` (``None`` or ``EMPTY`` for an empty register)."""
     if not isinstance(kind, str) or not _KIND.fullmatch(kind):
         raise ValueError(f"kind must match {_KIND.pattern}, not {kind!r}")
     sequence = 1 if chain_head is None else chain_head.sequence + 1
@@ -252,8 +276,9 @@ class Verification:
     """The outcome of ``verify``.
 
     ``first_bad_sequence`` is the 1-based position of the first entry that fails
-    (the sequence number it should have), ``None`` when the chain is fine or
-    when only the expected head is missing. ``head`` is the stored hash of the
+    (the sequence number it should have: for a truncated tail, the first missing
+    one), ``None`` when the chain is fine, when it was rewritten up to its
+    anchored head, or when only the expected head is missing. ``head`` is the stored hash of the
     last entry (``GENESIS`` when empty); trust it only when ``ok``.
     ``expected_head_at`` is the sequence of the entry matching the expected head.
     """
@@ -271,8 +296,60 @@ def _bad(position: int, entries: Sequence[ChainEntry], head: str, en: str, fr: s
     return Verification(False, position, en, fr, head, len(entries))
 
 
-def verify(entries: Sequence[ChainEntry], expected_head: str | None = None) -> Verification:
-    """Recompute the chain in stored order and name the first bad entry; see the module docstring."""
+def _off_anchor(entries: Sequence[ChainEntry], anchor: Head, head: str) -> Verification | None:
+    """How a consistent chain fails to end at its anchored head, or ``None`` when it does."""
+    length = len(entries)
+    if 1 <= anchor.sequence <= length and entries[anchor.sequence - 1].hash != anchor.hash:
+        return Verification(
+            False, None,
+            f"Entry {anchor.sequence} does not have the recorded head hash {anchor.hash}: "
+            "the register was rewritten.",
+            f"L'entrée {anchor.sequence} n'a pas l'empreinte de tête enregistrée {anchor.hash} : "
+            "le registre a été réécrit.",
+            head, length,
+        )
+    if length > anchor.sequence:
+        return _bad(
+            anchor.sequence + 1, entries, head,
+            f"The register has {length} entries but only {anchor.sequence} were recorded: "
+            f"entries {anchor.sequence + 1} to {length} were added outside the application.",
+            f"Le registre compte {length} entrées mais seules {anchor.sequence} ont été enregistrées : "
+            f"les entrées {anchor.sequence + 1} à {length} ont été ajoutées hors de l'application.",
+        )
+    if length == 0 and anchor.sequence > 0:
+        return _bad(
+            1, entries, head,
+            f"The register is empty but {anchor.sequence} entries were recorded: every entry was deleted.",
+            f"Le registre est vide alors que {anchor.sequence} entrées ont été enregistrées : "
+            "toutes les entrées ont été supprimées.",
+        )
+    if length < anchor.sequence:
+        return _bad(
+            length + 1, entries, head,
+            f"The register stops at entry {length} but {anchor.sequence} entries were recorded: "
+            f"entries {length + 1} to {anchor.sequence} were removed from the end.",
+            f"Le registre s'arrête à l'entrée {length} alors que {anchor.sequence} entrées ont été "
+            f"enregistrées : les entrées {length + 1} à {anchor.sequence} ont été supprimées.",
+        )
+    if length == 0 and anchor.hash != GENESIS:
+        return Verification(
+            False, None,
+            f"The register is empty but its recorded head is {anchor.hash}: the register was rewritten.",
+            f"Le registre est vide mais son empreinte de tête enregistrée est {anchor.hash} : "
+            "le registre a été réécrit.",
+            head, length,
+        )
+    return None
+
+
+def verify(
+    entries: Sequence[ChainEntry], expected_head: str | None = None, anchor: Head | None = None
+) -> Verification:
+    """Recompute the chain in stored order and name the first bad entry; see the module docstring.
+
+    ``anchor`` is the head the store recorded at the last append; ``expected_head``
+    a head hash from a receipt or an export.
+    """
     if expected_head is not None:
         expected_head = expected_head.strip().lower()
         if not _HEX64.fullmatch(expected_head):
@@ -322,6 +399,8 @@ def verify(entries: Sequence[ChainEntry], expected_head: str | None = None) -> V
                 f"Le contenu de l'entrée {position} n'est pas du JSON canonique ({exc}).",
             )
         previous = entry.hash
+    if anchor is not None and (off := _off_anchor(entries, anchor, head)) is not None:
+        return off
     found_at: int | None = None
     if expected_head is not None:
         if expected_head == GENESIS:

@@ -337,8 +337,8 @@ def test_the_proposer_or_a_lead_closes_early_nobody_else(world: DossierWorld, ap
     by_lead = propose(world, "lead")["id"]
     before = snapshot(app)
     assert_error(world.client("partner").post(world.url(f"/decisions/{by_lead}/close")), 403, "not_proposer")
-    assert_error(world.client("beneficiary").post(world.url(f"/decisions/{by_partner}/close")), 403, "forbidden")
-    assert_error(world.client("observer").post(world.url(f"/decisions/{by_partner}/close")), 403, "forbidden")
+    assert_error(world.client("beneficiary").post(world.url(f"/decisions/{by_partner}/close")), 403, "not_proposer")
+    assert_error(world.client("observer").post(world.url(f"/decisions/{by_partner}/close")), 403, "not_proposer")
     assert snapshot(app) == before
     assert close_decision(world, "lead", by_partner)["state"] == "closed"
     assert close_decision(world, "lead", by_lead)["state"] == "closed"
@@ -353,7 +353,7 @@ def test_only_the_electorate_fixed_at_opening_votes(world: DossierWorld, app: Fl
     assert_error(world.client("late").put(world.url(f"/decisions/{decision}/vote"), {"choice": "pour"}), 403,
                  "not_in_electorate")
     assert_error(world.client("observer").put(world.url(f"/decisions/{decision}/vote"), {"choice": "pour"}), 403,
-                 "forbidden")
+                 "not_in_electorate")
     assert snapshot(app) == before
     assert propose(world)["eligible_count"] == 4  # the next decision counts them
 
@@ -389,7 +389,7 @@ def test_the_integration_round_amends_the_text_and_keeps_its_history(world: Doss
     before = snapshot(app)
     amend = {"text": "Le jardin ouvre le samedi et le mercredi.", "note": "Pour celles qui travaillent le samedi."}
     assert_error(world.client("lead").post(world.url(f"/decisions/{decision}/amend"), amend), 403, "not_proposer")
-    assert_error(world.client("beneficiary").post(world.url(f"/decisions/{decision}/amend"), amend), 403, "forbidden")
+    assert_error(world.client("beneficiary").post(world.url(f"/decisions/{decision}/amend"), amend), 403, "not_proposer")
     same = {"text": "  Le jardin ouvre le samedi.  "}
     assert_error(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), same), 422, "text_unchanged")
     assert_error(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), {"text": ""}), 422,
@@ -441,7 +441,7 @@ def test_an_objection_can_be_maintained_or_withdrawn_only_by_its_objector(world:
         reply = world.client(who).put(world.url(f"/decisions/{decision}/objection"), {"maintained": False})
         assert_error(reply, 409, "no_objection")
     assert_error(world.client("observer").put(world.url(f"/decisions/{decision}/objection"), {"maintained": False}),
-                 403, "forbidden")
+                 403, "not_in_electorate")
     assert_error(world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": "non"}),
                  422, "validation_error", "maintained")
     assert snapshot(app) == before
@@ -483,7 +483,7 @@ def test_the_proposer_states_the_outcome_once_after_the_close(world: DossierWorl
     assert_error(world.client("lead").post(world.url(f"/decisions/{decision}/statement"), statement), 403,
                  "not_proposer")
     assert_error(world.client("beneficiary").post(world.url(f"/decisions/{decision}/statement"), statement), 403,
-                 "forbidden")
+                 "not_proposer")
     assert_error(partner.post(world.url(f"/decisions/{decision}/statement"), {"statement": "   "}), 422,
                  "validation_error", "statement")
     assert snapshot(app) == before

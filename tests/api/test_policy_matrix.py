@@ -301,6 +301,8 @@ def test_policy_answer(world: DossierWorld, route: str, who: str, expected: int)
     assert reply.status_code == expected, reply.get_data(as_text=True)
     if expected >= 400:
         error = reply.get_json()["error"]
-        assert error["code"] in {"forbidden", "not_found", "not_authenticated", "account_required"}
+        # votes: the electorate fixed at opening, and the proposer or opener, decide (not the current role)
+        assert error["code"] in {"forbidden", "not_found", "not_authenticated", "account_required",
+                                 "not_in_electorate", "not_proposer", "not_opener"}
         if expected == 404:
             assert error["message"] == "No such dossier."

@@ -266,7 +266,7 @@ def test_only_the_electorate_fixed_at_opening_votes(world: DossierWorld, app: Fl
     reply = world.client("late").put(world.url(f"/polls/{poll}/ballot"), {"ranking": [world.action_ids]})
     assert_error(reply, 403, "not_in_electorate")
     observer = world.client("observer").put(world.url(f"/polls/{poll}/ballot"), {"ranking": [world.action_ids]})
-    assert_error(observer, 403, "forbidden")
+    assert_error(observer, 403, "not_in_electorate")
     assert snapshot(app) == before
 
 
@@ -323,7 +323,7 @@ def test_secret_ballots_show_who_voted_but_never_anyone_elses_ranking(world: Dos
         assert seen["secret"] is True and seen["ballots"] is None
         assert seen["my_ballot"] == own.get(viewer)
         assert voted(seen) == {"Léa Porteur": True, "Paul Partenaire": False, "Béa": everyone}
-        assert all(set(v) == {"user_id", "name", "role", "college", "voted"} for v in seen["voters"])
+        assert all(set(v) == {"user_id", "name", "role", "college", "voted", "left"} for v in seen["voters"])
 
     check(replies[0], "lead", everyone=False)
     check(replies[1], "beneficiary")
@@ -382,8 +382,8 @@ def test_the_opener_or_a_lead_closes_early_nobody_else(world: DossierWorld, app:
     ballot(world, "beneficiary", by_lead, [[cuisine], [jardin]])
     before = snapshot(app)
     assert_error(world.client("partner").post(world.url(f"/polls/{by_lead}/close")), 403, "not_opener")
-    assert_error(world.client("beneficiary").post(world.url(f"/polls/{by_lead}/close")), 403, "forbidden")
-    assert_error(world.client("observer").post(world.url(f"/polls/{by_lead}/close")), 403, "forbidden")
+    assert_error(world.client("beneficiary").post(world.url(f"/polls/{by_lead}/close")), 403, "not_opener")
+    assert_error(world.client("observer").post(world.url(f"/polls/{by_lead}/close")), 403, "not_opener")
     assert snapshot(app) == before
     closed = close_poll(world, "lead", by_lead)
     assert closed["state"] == "closed" and closed["closed_at"] is not None and closed["may_close"] is False

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,9 @@ from flask import Flask
 
 from server.cli import verify_register
 from server.extensions import db
-from server.services import register
+from server.models import Dossier
+from server.services import register, register_chain
+from tests.conftest import make_app
 from tests.support import DossierWorld
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +48,45 @@ def _tamper(app: Flask, *statements: str) -> None:
             conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
         for statement in statements:
             conn.execute(sa.text(statement))
+
+
+def _rewrite_every_hash(app: Flask, dossier_id: int) -> None:
+    """Edit entry 3's content and recompute every hash from there on: a chain consistent in itself."""
+    with app.app_context():
+        rows = [(r.id, r.sequence, r.kind, r.content) for r in register.rows(dossier_id)]
+    updates, previous = [], register_chain.GENESIS
+    for row_id, sequence, kind, content in rows:
+        if sequence == 3:
+            content = register_chain.canonical({"n": 3, "title": "Entrée réécrite", "hash": "x"})
+        digest = register_chain.entry_hash(sequence, kind, content, previous)
+        updates.append({"id": row_id, "content": content, "previous": previous, "hash": digest})
+        previous = digest
+    with app.app_context(), db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        conn.execute(
+            sa.text("UPDATE register_entries SET content = :content, previous_hash = :previous, hash = :hash WHERE id = :id"),
+            updates,
+        )
+
+
+TAMPERINGS = {
+    "rewritten": (
+        lambda app, dossier_id: _rewrite_every_hash(app, dossier_id),
+        None,
+        "the register was rewritten",
+    ),
+    "tail-truncated": (
+        lambda app, _d: _tamper(app, "DELETE FROM register_entries WHERE sequence >= 4"),
+        4,
+        "entries 4 to 5 were removed from the end",
+    ),
+    "emptied": (
+        lambda app, _d: _tamper(app, "DELETE FROM register_entries"),
+        1,
+        "The register is empty but 5 entries were recorded: every entry was deleted.",
+    ),
+}
 
 
 def test_every_member_reads_and_verifies_the_register(recorded: DossierWorld) -> None:
@@ -101,11 +144,51 @@ def test_tampering_with_stored_rows_is_detected_and_named(
     assert verified["problem"] and verified["problem_fr"]
 
 
-def test_a_truncated_tail_is_detected_with_the_head_of_a_receipt(recorded: DossierWorld) -> None:
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_a_consistent_chain_that_does_not_end_at_the_anchored_head_is_broken(
+    recorded: DossierWorld, tampering: str
+) -> None:
+    tamper, first_bad, reason = TAMPERINGS[tampering]
     head = _verify(recorded)["head"]
-    _tamper(recorded.app, "DELETE FROM register_entries WHERE sequence >= 4")
-    assert _verify(recorded)["ok"] is True  # a shorter chain is consistent in itself ...
-    assert _verify(recorded, str(head))["ok"] is False  # ... but the receipt's head is gone
+    tamper(recorded.app, recorded.dossier_id)
+    for verified in (_verify(recorded), _verify(recorded, str(head))):
+        assert verified["ok"] is False, verified
+        assert verified["first_bad_sequence"] == first_bad
+        assert reason in str(verified["problem"]) and verified["problem_fr"]
+
+
+def test_the_anchor_moves_with_every_append(recorded: DossierWorld) -> None:
+    head = _verify(recorded)["head"]
+    with recorded.app.app_context():
+        dossier = db.session.get(Dossier, recorded.dossier_id)
+        assert dossier is not None and (dossier.register_head_sequence, dossier.register_head_hash) == (5, head)
+        register.record(recorded.dossier_id, "submit", {"content_hash": "b" * 64})
+        db.session.rollback()  # an append rolled back moves nothing
+        dossier = db.session.get(Dossier, recorded.dossier_id)
+        assert dossier is not None and dossier.register_head_sequence == 5
+    assert _verify(recorded)["ok"] is True
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_concurrent_appends_chain_one_after_the_other(recorded: DossierWorld) -> None:
+    errors: list[BaseException] = []
+
+    def append(n: int) -> None:
+        try:
+            with recorded.app.app_context():
+                register.record(recorded.dossier_id, "decision", {"n": n})
+                db.session.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=append, args=(n,)) for n in range(6, 16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    verified = _verify(recorded)
+    assert verified["ok"] is True and verified["length"] == 15
 
 
 def test_an_earlier_receipt_stays_valid_as_the_register_grows(recorded: DossierWorld) -> None:
@@ -133,11 +216,68 @@ def test_the_codossier_command_line_runs_on_the_database(recorded: DossierWorld,
     assert "Register intact: 5 entries" in done.stdout
 
 
+def _cli(url: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    data_dir = str(Path(url.split("///")[-1]).parent) if url.startswith("sqlite") else "/tmp"
+    env = {**os.environ, "DATABASE_URL": url, "CODOSSIER_DATA_DIR": data_dir}
+    command = [sys.executable, "-m", "server.cli", "register", "verify", *arguments]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("tampering", list(TAMPERINGS))
+def test_the_command_line_fails_on_a_tampered_sqlite_copy(
+    recorded: DossierWorld, tampering: str, tmp_path: Path
+) -> None:
+    tamper, _first_bad, reason = TAMPERINGS[tampering]
+    original = Path(recorded.app.config["SQLALCHEMY_DATABASE_URI"].split("///")[-1])
+    with recorded.app.app_context():
+        db.engine.dispose()
+    copy_dir = tmp_path / "copy"
+    copy_dir.mkdir()
+    copy = copy_dir / "codossier.sqlite3"
+    shutil.copyfile(original, copy)
+    tampered = make_app(f"sqlite:///{copy}", copy_dir)
+    tamper(tampered, recorded.dossier_id)
+    with tampered.app_context():
+        db.engine.dispose()
+    done = _cli(f"sqlite:///{copy}", str(recorded.dossier_id))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Register tampered with" in done.stdout and reason in done.stdout
+    assert "Registre altéré" in done.stdout
+    assert _cli(f"sqlite:///{original}", str(recorded.dossier_id)).returncode == 0  # the original is intact
+
+
+def test_the_command_line_refuses_a_dossier_that_does_not_exist(recorded: DossierWorld) -> None:
+    done = _cli(recorded.app.config["SQLALCHEMY_DATABASE_URI"], str(recorded.dossier_id + 1000))
+    assert done.returncode == 1 and f"Dossier {recorded.dossier_id + 1000} does not exist." in done.stdout
+
+
+def test_the_anchor_is_backfilled_by_the_migration_and_dropped_by_its_downgrade(recorded: DossierWorld) -> None:
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade, upgrade
+
+    with recorded.app.app_context():
+        config = recorded.app.extensions["migrate"].migrate.get_config()
+        before = ScriptDirectory.from_config(config).get_revision("0008_register_head").down_revision
+        downgrade(revision=before)
+        db.session.remove()
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("dossiers")}
+        assert "register_head_sequence" not in columns
+        upgrade()
+        db.session.remove()
+    verified = _verify(recorded)
+    assert verified["ok"] is True and verified["length"] == 5
+    _tamper(recorded.app, "DELETE FROM register_entries WHERE sequence = 5")
+    assert _verify(recorded)["ok"] is False
+
+
 @pytest.mark.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
-def test_postgresql_itself_refuses_to_change_or_delete_an_entry(recorded: DossierWorld) -> None:
+def test_postgresql_itself_refuses_to_change_delete_or_truncate_entries(recorded: DossierWorld) -> None:
     for statement in (
         "UPDATE register_entries SET kind = 'x' WHERE sequence = 1",
         "DELETE FROM register_entries WHERE sequence = 1",
+        "TRUNCATE register_entries",
+        "TRUNCATE dossiers CASCADE",
     ):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), recorded.app.app_context(), db.engine.begin() as conn:
             conn.execute(sa.text(statement))

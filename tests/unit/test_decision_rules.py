@@ -259,7 +259,6 @@ INVALID = [
     ("quorum-above-one", dict(quorum=Fraction(11, 10)), "between 0 and 1"),
     ("quorum-nan", dict(quorum=float("nan")), "finite"),
     ("quorum-not-a-number", dict(quorum="50%"), "must be a number"),
-    ("no-eligible-voter", dict(voters={}, votes={}), "at least one eligible voter"),
     ("zero-weight", dict(voters={"a": "p"}, college_weights={"p": 0}), "must be positive"),
     ("negative-weight", dict(voters={"a": "p"}, college_weights={"p": -1}), "must be positive"),
     ("unknown-college", dict(voters={"a": "x"}, college_weights={"p": 1}), "unknown collège"),
@@ -273,3 +272,12 @@ def test_invalid_input_is_refused(overrides: dict[str, object], message: str) ->
     args: dict[str, object] = {"rule": MS, "quorum": 0.5, "voters": {"a": None}, "votes": {"a": Choice.POUR}} | overrides
     with pytest.raises(ValueError, match=message):
         decide(**args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("rule", list(Rule))
+def test_no_eligible_voter_is_not_adopted(rule: Rule) -> None:
+    """Everyone left the dossier without voting: nothing is adopted, not even by consent's silence."""
+    outcome = decide(rule, 0, {}, {})
+    assert not outcome.adopted and not outcome.quorum_reached
+    assert outcome.reasons == ("Non adoptée : il n'y a aucun votant éligible.",)
+    assert outcome.explain("en") == ("Not adopted: there is no eligible voter.",)

@@ -15,9 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.services.register_chain import (
+    EMPTY,
     GENESIS,
     CanonicalError,
     ChainEntry,
+    Head,
     append,
     canonical,
     decode,
@@ -325,6 +327,50 @@ def test_truncated_tail(chain: list[ChainEntry]) -> None:
     assert not result.ok and result.length == 7 and "removed from the end" in result.problem
     # Truncating everything is detected too.
     assert not verify([], expected_head=receipt_head).ok
+
+
+# --- verification against the anchored head ---------------------------------------
+
+
+def anchor_of(chain: list[ChainEntry]) -> Head:
+    return Head(chain[-1].sequence, chain[-1].hash) if chain else EMPTY
+
+
+def test_a_chain_ending_at_its_anchor_verifies(chain: list[ChainEntry]) -> None:
+    assert verify(chain, anchor=anchor_of(chain)).ok
+    assert verify([], anchor=EMPTY).ok
+    assert append(EMPTY, "decision", {"n": 1}) == append(None, "decision", {"n": 1})
+    assert append(anchor_of(chain), "decision", {"n": 11}) == append(chain[-1], "decision", {"n": 11})
+
+
+def test_a_full_rehash_does_not_end_at_the_anchor(chain: list[ChainEntry]) -> None:
+    edited = list(chain)
+    edited[2] = dataclasses.replace(edited[2], content=canonical({"decision": 3, "title": "Réécrite"}))
+    result = verify(rehash(edited, start=2), anchor=anchor_of(chain))
+    assert not result.ok and result.first_bad_sequence is None
+    assert "rewritten" in result.problem and "réécrit" in result.problem_fr and chain[-1].hash in result.problem
+
+
+def test_a_truncated_tail_does_not_reach_the_anchor(chain: list[ChainEntry]) -> None:
+    result = verify(chain[:7], anchor=anchor_of(chain))
+    assert_bad(result, 8)
+    assert "entries 8 to 10 were removed from the end" in result.problem and "supprimées" in result.problem_fr
+
+
+def test_an_emptied_register_does_not_reach_the_anchor(chain: list[ChainEntry]) -> None:
+    result = verify([], anchor=anchor_of(chain))
+    assert not result.ok and result.first_bad_sequence == 1 and result.length == 0
+    assert "empty but 10 entries were recorded" in result.problem and "toutes les entrées" in result.problem_fr
+    assert not verify([], anchor=Head(0, chain[0].hash)).ok
+
+
+def test_entries_beyond_the_anchor_were_added_outside(chain: list[ChainEntry]) -> None:
+    assert_bad(verify(chain, anchor=anchor_of(chain[:8])), 9)
+    assert_bad(verify(chain, anchor=EMPTY), 1)
+
+
+def test_a_broken_link_is_named_before_the_anchor(chain: list[ChainEntry]) -> None:
+    assert_bad(verify(chain[:4] + chain[5:], anchor=anchor_of(chain)), 5)
 
 
 # --- property: any single-byte change in any content is detected -----------------

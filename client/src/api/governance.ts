@@ -20,6 +20,13 @@ export interface Voter {
   role: string;
   college: string | null;
   voted: boolean;
+  /** Left the dossier while the vote was open: a vote cast still counts, none is awaited any more. */
+  left: boolean;
+}
+
+/** The voters who count: the electorate fixed at opening, less those who left the dossier without voting. */
+export function countedVoters<V extends Voter>(voters: V[]): V[] {
+  return voters.filter((voter) => voter.voted || !voter.left);
 }
 
 // --- priority votes -------------------------------------------------------------

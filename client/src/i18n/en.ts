@@ -378,6 +378,8 @@ const en: Messages = {
       saved: "All changes saved",
       readOnly: "Read only — you are seeing the latest version",
       failed: "This document could not be opened.",
+      unreachable:
+        "The server cannot be reached: this network may block the live connection, or the server is down. Trying again; if it lasts, try another network or tell whoever runs the dossier.",
       keptLocally: "Some changes made on this device were not saved in the dossier. They stay on this device.",
     },
     errors: {

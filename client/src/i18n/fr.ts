@@ -387,6 +387,8 @@ const fr = {
       saved: "Toutes les modifications sont enregistrées",
       readOnly: "Lecture seule — vous voyez la dernière version",
       failed: "Ce document n'a pas pu être ouvert.",
+      unreachable:
+        "Le serveur ne répond pas : ce réseau bloque peut-être la connexion en direct, ou le serveur est arrêté. Nouvel essai en cours ; si cela dure, essayez un autre réseau ou prévenez la personne qui gère le dossier.",
       keptLocally:
         "Des modifications faites sur cet appareil n'ont pas été enregistrées dans le dossier. Elles restent sur cet appareil.",
     },

@@ -1,8 +1,16 @@
 // The page's one Socket.IO connection (same origin, session cookie) and the
 // live documents open on it. Routes the server's `y`, `y-error` and `comment`
 // events to their document; follows the browser's online/offline events
-// (an open WebSocket is not closed when the network goes away, so we close it
+// (an open connection is not closed when the network goes away, so we close it
 // ourselves and reconnect when the network is back).
+//
+// Transports: WebSocket first; where it fails at once (a proxy refusing it, as
+// in many social centres and town halls), HTTP long-polling straight away
+// (`tryAllTransports`); and after any failed attempt (a proxy that swallows the
+// WebSocket without answering ends in a connection timeout), polling first
+// with the usual upgrade to WebSocket. Events, acks and the session cookie
+// behave the same on both. Several server processes need sticky sessions for
+// polling (README, "On PostgreSQL, several processes").
 
 import { io, type Socket } from "socket.io-client";
 import type { Thread } from "../api/types";
@@ -21,6 +29,8 @@ const CLOSE_DELAY = 1_500;
 
 export class LiveConnection implements Transport {
   readonly state = new Store<ConnectionState>("connecting");
+  /** The browser is online but no transport reaches the server (filtered network, or server down). */
+  readonly unreachable = new Store<boolean>(false);
   private readonly socket: Socket;
   private readonly documents = new Map<string, Entry>();
   private readonly permissionListeners = new Set<() => void>();
@@ -35,7 +45,8 @@ export class LiveConnection implements Transport {
   ) {
     this.socket = io({
       path: "/socket.io/",
-      transports: ["websocket"],
+      transports: ["websocket", "polling"],
+      tryAllTransports: true,
       withCredentials: true,
       autoConnect: false,
       reconnectionDelayMax: 10_000,
@@ -138,6 +149,7 @@ export class LiveConnection implements Transport {
   private readonly onConnect = (): void => {
     const reconnection = this.everConnected;
     this.everConnected = true;
+    this.unreachable.set(false);
     this.state.set("connected");
     this.documents.forEach(({ document }) => {
       document.connected();
@@ -159,13 +171,17 @@ export class LiveConnection implements Transport {
   };
 
   private readonly onConnectError = (): void => {
-    // Not reachable (server down, or the session is gone): edits stay on this device.
+    // Not reachable (server down, network filtering both transports, or the session is gone): edits stay on
+    // this device.
+    this.unreachable.set(this.socket.active && navigator.onLine);
+    this.socket.io.opts.transports = ["polling", "websocket"];
     this.state.set(this.socket.active ? "offline" : "failed");
     this.documents.forEach(({ document }) => document.disconnected("offline"));
   };
 
   private readonly onBrowserOffline = (): void => {
     this.socket.disconnect();
+    this.unreachable.set(false);
     this.state.set("offline");
     this.documents.forEach(({ document }) => document.disconnected("offline"));
   };

@@ -895,7 +895,7 @@ def minutes_docx(m: MinutesExport) -> bytes:
     ))
     headers = ["Nom", "Rôle", "Collège", "A voté"] + ([] if d.secret else ["Vote"])
     rows = [
-        [v.name, v.role_label, v.college or "—", "oui" if v.voted else "non"] + ([] if d.secret else [v.choice or "—"])
+        [v.name, v.role_label, v.college or "—", v.voted_label] + ([] if d.secret else [v.choice or "—"])
         for v in d.voters
     ]
     _table(doc, headers, rows, [5.6, 3.2, 3.6, 1.6, 2.6] if not d.secret else [6.6, 3.6, 4.4, 2])

@@ -297,6 +297,11 @@ class VoterRow:
     college: str | None
     voted: bool
     choice: str | None
+    left: bool = False  # left the dossier while the vote was open
+
+    @property
+    def voted_label(self) -> str:
+        return ("oui" if self.voted else "non") + (" (a quitté le dossier)" if self.left else "")
 
 
 @dataclass(frozen=True)
@@ -598,6 +603,7 @@ def decision_export(d: Decision) -> DecisionExport:
             college=str(d.colleges[voter["college"]]["name"]) if voter.get("college") in d.colleges else None,
             voted=int(uid) in votes,
             choice=None if d.secret or int(uid) not in votes else _choice_label(votes[int(uid)]),
+            left=bool(voter.get("left", False)),
         )
         for uid, voter in d.electorate.items()
     ]

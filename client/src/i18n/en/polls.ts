@@ -127,6 +127,8 @@ const polls: Messages["polls"] = {
   votersHeading: "Who has voted",
   voterVoted: "has voted",
   voterNotVoted: "has not voted yet",
+  voterLeftVoted: "voted, then left the dossier: the ranking counts",
+  voterLeftNotVoted: "left the dossier without voting: no ranking is awaited any more",
   voterCollege: "collège {{college}}",
   ballotsHeading: "Everyone's rankings",
   ballotsIntro: "Ballots are named: here is each voter's ranking.",

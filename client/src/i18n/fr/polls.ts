@@ -128,6 +128,8 @@ const polls = {
   votersHeading: "Qui a voté",
   voterVoted: "a voté",
   voterNotVoted: "n'a pas encore voté",
+  voterLeftVoted: "a voté, puis a quitté le dossier : son classement compte",
+  voterLeftNotVoted: "a quitté le dossier sans voter : son classement n'est plus attendu",
   voterCollege: "collège {{college}}",
   ballotsHeading: "Les classements de chacun",
   ballotsIntro: "Les bulletins sont nominatifs : voici le classement de chaque votant.",

@@ -718,7 +718,15 @@ function Voters({ decision, meId }: { decision: Decision; meId: number | null })
                 </span>
               </span>
               <span className="dvoter__status">
-                {voter.voted ? t("decisions.page.voted") : open ? t("decisions.page.notVoted") : t("decisions.page.didNotVote")}
+                {voter.left
+                  ? voter.voted
+                    ? t("decisions.page.leftVoted")
+                    : t("decisions.page.leftNotVoted")
+                  : voter.voted
+                    ? t("decisions.page.voted")
+                    : open
+                      ? t("decisions.page.notVoted")
+                      : t("decisions.page.didNotVote")}
                 {choice ? (
                   <>
                     {t("decisions.page.choiceSep")}

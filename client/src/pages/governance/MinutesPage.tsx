@@ -5,7 +5,7 @@
 
 import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
-import type { Decision, DecisionVoter } from "../../api/governance";
+import { countedVoters, type Decision, type DecisionVoter } from "../../api/governance";
 import type { Dossier } from "../../api/types";
 import { ExportButtons } from "../../components/ExportButtons";
 import { Loading } from "../../components/Layout";
@@ -140,13 +140,13 @@ function Participation({ decision }: { decision: Decision }) {
               <tr key={group.key}>
                 <th scope="row">{group.label}</th>
                 <td>{group.voters.filter((voter) => voter.voted).length}</td>
-                <td>{group.voters.length}</td>
+                <td>{countedVoters(group.voters).length}</td>
               </tr>
             ))}
             <tr className="minutes-table__total">
               <th scope="row">{t("decisions.minutes.allGroup")}</th>
               <td>{decision.voters.filter((voter) => voter.voted).length}</td>
-              <td>{decision.voters.length}</td>
+              <td>{countedVoters(decision.voters).length}</td>
             </tr>
           </tbody>
         </table>
@@ -170,7 +170,10 @@ function Participation({ decision }: { decision: Decision }) {
                 <th scope="row">{voter.name}</th>
                 <td>{t(`roles.${voter.role}`)}</td>
                 {hasColleges ? <td>{voter.college ?? t("decisions.minutes.none")}</td> : null}
-                <td>{voter.voted ? t("decisions.minutes.yes") : t("decisions.minutes.no")}</td>
+                <td>
+                  {voter.voted ? t("decisions.minutes.yes") : t("decisions.minutes.no")}
+                  {voter.left ? ` ${t("decisions.minutes.leftSuffix")}` : null}
+                </td>
                 <td>
                   {!voter.voted
                     ? t("decisions.minutes.none")

@@ -11,7 +11,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEve
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import * as api from "../../api/client";
-import { castBallot, closePoll, getPoll, type Poll, type PollResult } from "../../api/governance";
+import { castBallot, closePoll, countedVoters, getPoll, type Poll, type PollResult } from "../../api/governance";
 import { ErrorAlert, StatusMessage } from "../../components/forms";
 import { Loading } from "../../components/Layout";
 import { ConfirmDialog } from "../../components/Modal";
@@ -456,7 +456,7 @@ function Voters({ poll }: { poll: Poll }) {
     <section aria-labelledby="voters-heading" className="block">
       <h2 id="voters-heading">{t("polls.votersHeading")}</h2>
       <p>
-        <strong>{t("polls.votedCount", { count: voted, total: poll.voters.length })}</strong>
+        <strong>{t("polls.votedCount", { count: voted, total: countedVoters(poll.voters).length })}</strong>
       </p>
       <ul className="voter-list">
         {poll.voters.map((voter) => (
@@ -472,7 +472,15 @@ function Voters({ poll }: { poll: Poll }) {
               {t(`roles.${voter.role}`, { defaultValue: voter.role })}
               {voter.college ? ` · ${t("polls.voterCollege", { college: voter.college })}` : null}
             </span>
-            <span className="voter__state">{voter.voted ? t("polls.voterVoted") : t("polls.voterNotVoted")}</span>
+            <span className="voter__state">
+              {voter.left
+                ? voter.voted
+                  ? t("polls.voterLeftVoted")
+                  : t("polls.voterLeftNotVoted")
+                : voter.voted
+                  ? t("polls.voterVoted")
+                  : t("polls.voterNotVoted")}
+            </span>
           </li>
         ))}
       </ul>
@@ -845,7 +853,7 @@ export function PollPage() {
           </li>
           <li>{poll.secret ? t("polls.secretExplain") : t("polls.namedExplain")}</li>
           {isOpen ? <li>{poll.adopt_on_close ? t("polls.adoptOnClose") : t("polls.adoptByDecision")}</li> : null}
-          <li>{t("polls.votedCount", { count: voted, total: poll.voters.length })}</li>
+          <li>{t("polls.votedCount", { count: voted, total: countedVoters(poll.voters).length })}</li>
         </ul>
         {isOpen && !poll.may_vote ? <p className="notice">{t("polls.cannotVote")}</p> : null}
         {poll.may_close ? (

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import * as api from "../../api/client";
-import { listPolls, openPoll, type Poll } from "../../api/governance";
+import { countedVoters, listPolls, openPoll, type Poll } from "../../api/governance";
 import type { Dossier } from "../../api/types";
 import { deadlineToIso, defaultDeadline } from "../../components/deadline";
 import { ErrorAlert, TextField } from "../../components/forms";
@@ -160,7 +160,7 @@ function PollItem({ dossierId, poll }: { dossierId: number; poll: Poll }) {
             ? t("polls.closedOn", { date: dateTime(poll.closed_at) })
             : t("polls.closesOn", { date: dateTime(poll.closes_at) })}
         </li>
-        <li>{t("polls.votedCount", { count: voted, total: poll.voters.length })}</li>
+        <li>{t("polls.votedCount", { count: voted, total: countedVoters(poll.voters).length })}</li>
         <li>{poll.secret ? t("polls.secret") : t("polls.named")}</li>
         {poll.state === "closed" ? <li>{poll.adopted_at ? t("polls.adoptedBadge") : t("polls.notAdopted")}</li> : null}
       </ul>

@@ -4,7 +4,8 @@
 import { useEffect, useId, useState } from "react";
 import i18n from "../../../i18n";
 import type { DocumentStatus, LiveDocument } from "../../../live/LiveDocument";
-import { useStore } from "../../../live/hooks";
+import { useLive, useStore } from "../../../live/hooks";
+import { Store } from "../../../live/store";
 import { useLocale } from "../../../i18n/format";
 
 type StatusKind = "connecting" | "offline" | "saving" | "saved" | "readOnly" | "failed";
@@ -41,9 +42,10 @@ export function liveErrorText(code: string): string {
 }
 
 /** What went wrong, in plain words, when it matters to the reader. */
-function problems(status: DocumentStatus, kind: StatusKind): string[] {
+function problems(status: DocumentStatus, kind: StatusKind, unreachable: boolean): string[] {
   const error = status.error;
   if (status.connection === "failed") return [liveErrorText(error?.code ?? "generic")];
+  if (status.connection === "offline" && unreachable) return [i18n.t("live.status.unreachable")];
   if (status.keptLocally) {
     const lines = error && error.code !== "read_only" ? [liveErrorText(error.code)] : [];
     return [...lines, i18n.t("live.status.keptLocally")];
@@ -52,13 +54,17 @@ function problems(status: DocumentStatus, kind: StatusKind): string[] {
   return [];
 }
 
+/** Outside a live connection (never in practice): nothing to report. */
+const NEVER_UNREACHABLE = new Store(false);
+
 export function LiveBar({ live, readOnlyNoteId, readOnlyNote }: { live: LiveDocument; readOnlyNoteId: string; readOnlyNote: string }) {
   const { t } = useLocale();
   const status = useStore(live.status);
   const people = useStore(live.presence);
   const kind = useSteadyKind(statusKind(status));
   const presenceLabelId = useId();
-  const lines = problems(status, kind);
+  const unreachable = useStore(useLive()?.unreachable ?? NEVER_UNREACHABLE);
+  const lines = problems(status, kind, unreachable);
 
   return (
     <>

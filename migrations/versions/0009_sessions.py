@@ -1,7 +1,7 @@
 """sessions: login sessions kept on the server, so that logout revokes the cookie
 
 Revision ID: 0009_sessions
-Revises: 0007_submission_package
+Revises: 0008_register_head
 Create Date: 2026-12-04 01:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_sessions'
-down_revision = '0007_submission_package'
+down_revision = '0008_register_head'
 branch_labels = None
 depends_on = None
 

@@ -35,8 +35,8 @@ ROOT = Path(os.environ.get("CODOSSIER_BENCH_TREE") or Path(__file__).resolve().p
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from prepare import make_app as prepared_app
-from prepare import migrate
+from prepare import make_app as prepared_app  # noqa: E402  (bench/ is the script's folder)
+from prepare import migrate  # noqa: E402
 
 SENTENCE = "Le comité d'usagers se réunit chaque mois à la salle des fêtes pour décider des horaires. "
 

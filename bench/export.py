@@ -75,8 +75,10 @@ def _answer_update(doc: Any, key: str, seed: int) -> None:
     for n in range(PARAGRAPHS_PER_ANSWER):
         text = pycrdt.XmlText()
         if n == 6:
-            items = [pycrdt.XmlElement("listItem", {}, [pycrdt.XmlElement("paragraph", {}, [pycrdt.XmlText(s)])])
-                     for s in SENTENCES[:3]]
+            items = [
+                pycrdt.XmlElement("listItem", {}, [pycrdt.XmlElement("paragraph", {}, [pycrdt.XmlText(s)])])
+                for s in SENTENCES[:3]
+            ]
             fragment.children.append(pycrdt.XmlElement("bulletList", {}, items))
             continue
         fragment.children.append(pycrdt.XmlElement("paragraph", {}, [text]))
@@ -122,10 +124,15 @@ def seed_large(app: Any) -> int:
                 _answer_update(doc, key, index + q)
                 documents.append([(ref, voters[(index + q) % len(voters)], doc.get_update())])
             db.session.commit()
-        poll = polls.open_poll(dossier_id, db.session.get(User, lead_id), closes_at=clock.now() + timedelta(days=7),
-                               secret=False, adopt_on_close=True)
+        poll = polls.open_poll(
+            dossier_id,
+            db.session.get(User, lead_id),
+            closes_at=clock.now() + timedelta(days=7),
+            secret=False,
+            adopt_on_close=True,
+        )
         for n, voter in enumerate(voters):
-            ranking = action_ids[n % 5:] + action_ids[: n % 5]
+            ranking = action_ids[n % 5 :] + action_ids[: n % 5]
             polls.cast_ballot(dossier_id, poll.id, db.session.get(User, voter), [[a] for a in ranking])
         polls.close_poll(dossier_id, poll.id, db.session.get(User, lead_id), "lead")
         db.session.remove()
@@ -162,8 +169,12 @@ def measure(app: Any, dossier_id: int, runs: int) -> dict[str, Any]:
                 walls.append(wall)
                 cpus.append(cpu)
                 data, size = file.data, len(file.data)
-            row[fmt] = {"wall_ms": statistics.median(walls), "cpu_ms": statistics.median(cpus),
-                        "min_wall_ms": min(walls), "bytes": size}
+            row[fmt] = {
+                "wall_ms": statistics.median(walls),
+                "cpu_ms": statistics.median(cpus),
+                "min_wall_ms": min(walls),
+                "bytes": size,
+            }
             if fmt == "pdf":
                 row["pages"] = pages_of(data)
         db.session.remove()
@@ -231,19 +242,25 @@ def main(argv: list[str] | None = None) -> int:
         results = {name: measure(app, dossier_id, args.runs) for name, dossier_id in dossiers.items()}
 
         print(f"\nExport time, median of {args.runs} runs (ms; wall-clock / CPU). Load average: {load_average()}")
-        print(f"{'dossier':8} {'pages':>5} {'DOCX wall':>10} {'DOCX cpu':>9} {'PDF wall':>10} {'PDF cpu':>9} "
-              f"{'DOCX kB':>8} {'PDF kB':>8}")
+        print(
+            f"{'dossier':8} {'pages':>5} {'DOCX wall':>10} {'DOCX cpu':>9} {'PDF wall':>10} {'PDF cpu':>9} "
+            f"{'DOCX kB':>8} {'PDF kB':>8}"
+        )
         for name, row in results.items():
-            print(f"{name:8} {row['pages']:>5} {row['docx']['wall_ms']:>10.0f} {row['docx']['cpu_ms']:>9.0f} "
-                  f"{row['pdf']['wall_ms']:>10.0f} {row['pdf']['cpu_ms']:>9.0f} "
-                  f"{row['docx']['bytes'] / 1024:>8.0f} {row['pdf']['bytes'] / 1024:>8.0f}")
+            print(
+                f"{name:8} {row['pages']:>5} {row['docx']['wall_ms']:>10.0f} {row['docx']['cpu_ms']:>9.0f} "
+                f"{row['pdf']['wall_ms']:>10.0f} {row['pdf']['cpu_ms']:>9.0f} "
+                f"{row['docx']['bytes'] / 1024:>8.0f} {row['pdf']['bytes'] / 1024:>8.0f}"
+            )
         print(f"first PDF of the process (fonts loaded): {cold_wall:.0f} ms wall / {cold_cpu:.0f} ms CPU")
         if "demo" in results:
             demo = results["demo"]
             slowest = max(demo["docx"]["wall_ms"], demo["pdf"]["wall_ms"])
             verdict = "met" if slowest < 2000 else "MISSED"
-            print(f"target < 2 s for the demo dossier: {verdict} (slowest format {slowest:.0f} ms wall, "
-                  f"{max(demo['docx']['cpu_ms'], demo['pdf']['cpu_ms']):.0f} ms CPU)")
+            print(
+                f"target < 2 s for the demo dossier: {verdict} (slowest format {slowest:.0f} ms wall, "
+                f"{max(demo['docx']['cpu_ms'], demo['pdf']['cpu_ms']):.0f} ms CPU)"
+            )
         if args.profile:
             print(f"\ncProfile of one {args.profile.upper()} export of the {next(iter(dossiers))} dossier:")
             print(profile(app, first, args.profile, args.top))

@@ -41,10 +41,35 @@ PASSWORD = "bench password not secret"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 COOKIE = "codossier_session"
 QUESTIONS = ("objectifs", "descriptif", "public_beneficiaire", "methodes_moyens", "calendrier")
-WORDS = (
-    "le jardin partagé accueille les habitants du quartier chaque samedi matin pour cultiver ensemble "
-    "des légumes et apprendre à cuisiner les récoltes avec les bénévoles de l'association"
-).split()
+WORDS = [
+    "le",
+    "jardin",
+    "partagé",
+    "accueille",
+    "les",
+    "habitants",
+    "du",
+    "quartier",
+    "chaque",
+    "samedi",
+    "matin",
+    "pour",
+    "cultiver",
+    "ensemble",
+    "des",
+    "légumes",
+    "et",
+    "apprendre",
+    "à",
+    "cuisiner",
+    "les",
+    "récoltes",
+    "avec",
+    "les",
+    "bénévoles",
+    "de",
+    "l'association",
+]
 
 
 def make_app(database_url: str, data_dir: Path, secret_key: str) -> Any:

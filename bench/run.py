@@ -290,10 +290,19 @@ class SignupFlood:
                 reply = conn.getresponse()
                 token = json.loads(reply.read())["csrf_token"]
                 cookie = reply.getheader("Set-Cookie", "").split(";")[0]
-                body = json.dumps({"email": f"flood-{n}-{secrets.token_hex(3)}@bench.example",
-                                   "password": "un mot de passe de banc", "display_name": f"Flood {n}"})
-                conn.request("POST", "/api/auth/signup", body=body,
-                             headers={"Content-Type": "application/json", "X-CSRF-Token": token, "Cookie": cookie})
+                body = json.dumps(
+                    {
+                        "email": f"flood-{n}-{secrets.token_hex(3)}@bench.example",
+                        "password": "un mot de passe de banc",
+                        "display_name": f"Flood {n}",
+                    }
+                )
+                conn.request(
+                    "POST",
+                    "/api/auth/signup",
+                    body=body,
+                    headers={"Content-Type": "application/json", "X-CSRF-Token": token, "Cookie": cookie},
+                )
                 reply = conn.getresponse()
                 reply.read()
                 status = reply.status
@@ -481,8 +490,20 @@ class Bench:
                 for i, server in enumerate(servers):
                     raw = self.tmp / f"profile-{label_slug(label)}-{i}.txt"
                     spy = self.procs.start(
-                        [str(ROOT / ".venv" / "bin" / "py-spy"), "record", "-p", str(server.pid), "-d", str(int(a.duration)),
-                         "-r", "100", "-f", "raw", "-o", str(raw)],
+                        [
+                            str(ROOT / ".venv" / "bin" / "py-spy"),
+                            "record",
+                            "-p",
+                            str(server.pid),
+                            "-d",
+                            str(int(a.duration)),
+                            "-r",
+                            "100",
+                            "-f",
+                            "raw",
+                            "-o",
+                            str(raw),
+                        ],
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
                     )
@@ -592,7 +613,9 @@ class Bench:
             "threads_before": sampler.status("server", "before", "Threads"),
             "threads_connected": sampler.status("server", "connected", "Threads"),
             "kb_per_connection": (
-                round((held - before) / max(result["opened"], 1), 1) if before is not None and held is not None else None
+                round((held - before) / max(result["opened"], 1), 1)
+                if before is not None and held is not None
+                else None
             ),
             "cpu_pct_while_opening": sampler.cpu_pct("server", "before", "connected"),
             "cpu_pct_while_idle": sampler.cpu_pct("server", "connected", "result"),
@@ -725,7 +748,9 @@ class Bench:
         world = None
         if sqlite_needed:
             print(f"preparing SQLite database in {self.tmp} ...", flush=True)
-            world = self.prepare(f"sqlite:///{self.tmp / 'bench.sqlite3'}", "sqlite", a.prefill if "c" in scenarios else 0)
+            world = self.prepare(
+                f"sqlite:///{self.tmp / 'bench.sqlite3'}", "sqlite", a.prefill if "c" in scenarios else 0
+            )
             report["prepare"] = {k: v for k, v in world.items() if k not in ("editors", "observers", "secret_key")}
         env = {"DATABASE_URL": f"sqlite:///{self.tmp / 'bench.sqlite3'}"}
         for scenario in scenarios:
@@ -945,7 +970,9 @@ def render(report: dict[str, Any]) -> str:
                 f"(jitter ±{int(result['jitter'] * 100)} %), {result['observers']} observers, "
                 f"{result['duration_s']} s measured after {result['warmup_s']} s warm-up"
             )
-            lines.append(f"  fan-out latency (send -> applied at each other client): {_fmt_latency(result['latency_ms'])}")
+            lines.append(
+                f"  fan-out latency (send -> applied at each other client): {_fmt_latency(result['latency_ms'])}"
+            )
             d = result["deliveries"]
             lines.append(
                 f"  deliveries: expected {d['expected']}, received {d['received']}, missing {d['missing']}, "
@@ -991,10 +1018,14 @@ def render(report: dict[str, Any]) -> str:
                 if "samples" not in profile:
                     lines.append(f"  profile of server {i}: {profile}")
                     continue
-                lines.append(f"  profile of server {i} (py-spy, {profile['samples']} samples, inclusive % of busy samples):")
+                lines.append(
+                    f"  profile of server {i} (py-spy, {profile['samples']} samples, inclusive % of busy samples):"
+                )
                 for name, pct in profile["inclusive_pct"].items():
                     lines.append(f"    {pct:5.1f} %  {name}")
-                lines.append("    top frames by own time: " + "; ".join(f"{f} {p} %" for f, p in profile["top_self_pct"][:8]))
+                lines.append(
+                    "    top frames by own time: " + "; ".join(f"{f} {p} %" for f, p in profile["top_self_pct"][:8])
+                )
             if result.get("extra_processes_cpu_pct"):
                 lines.append(
                     "  also sampled: "
@@ -1013,7 +1044,9 @@ def render(report: dict[str, Any]) -> str:
             )
         elif key == "b":
             s = result["server"]
-            lines.append(f"b. idle connections: {result['requested']} Socket.IO connections joined to one document, held {result['hold_s']} s")
+            lines.append(
+                f"b. idle connections: {result['requested']} Socket.IO connections joined to one document, held {result['hold_s']} s"
+            )
             lines.append(
                 f"  opened {result['opened']} in {result['open_s']} s (failures {result['failures'] or 0}); "
                 f"connected after opening {result['connected_after_open']}, after the hold {result['connected_after_hold']}; "
@@ -1029,7 +1062,9 @@ def render(report: dict[str, Any]) -> str:
                 f"  server CPU: {s['cpu_pct_while_opening']} % while opening, {s['cpu_pct_while_idle']} % while idle "
                 f"(machine busy {result['machine_busy_pct_while_idle']} %)"
             )
-            lines.append(f"  target {result['verdict']['target_connections']} connections held: {_ok(result['verdict']['all_connected'])}")
+            lines.append(
+                f"  target {result['verdict']['target_connections']} connections held: {_ok(result['verdict']['all_connected'])}"
+            )
         elif key == "c":
             lines.append(
                 f"c. join: a new client joins {result['document']} ({result['logged_updates']} logged updates, "
@@ -1089,7 +1124,9 @@ def render(report: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenarios", default="a,b,c", help="comma-separated: a, b, c, d, f (default a,b,c)")
-    parser.add_argument("--async-mode", choices=["gevent", "threading"], default=os.environ.get("CODOSSIER_ASYNC_MODE", "gevent"))
+    parser.add_argument(
+        "--async-mode", choices=["gevent", "threading"], default=os.environ.get("CODOSSIER_ASYNC_MODE", "gevent")
+    )
     parser.add_argument("--editors", type=int, default=50)
     parser.add_argument("--observers", type=int, default=10)
     parser.add_argument("--rate", type=float, default=5.0, help="updates per second per editor")

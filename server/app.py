@@ -8,10 +8,10 @@ from flask import Flask, session
 from sqlalchemy import event
 
 from .config import load_config
+from .extensions import db, limiter, login_manager, migrate, socketio
 from .services.accounts import make_password_hashing
 from .services.awareness import Presence, RedisPresence
 from .services.relay import Relay
-from .extensions import db, limiter, login_manager, migrate, socketio
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -56,9 +56,7 @@ def read_receipt(path: str) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError) as exc:
         raise ReceiptRefused("ce n'est pas un fichier JSON valide", "not a valid JSON file") from exc
     if not isinstance(receipt, dict) or receipt.get("format") != RECEIPT_FORMAT:
-        raise ReceiptRefused(
-            f"ce n'est pas un récépissé {RECEIPT_FORMAT}", f"not a {RECEIPT_FORMAT} receipt"
-        )
+        raise ReceiptRefused(f"ce n'est pas un récépissé {RECEIPT_FORMAT}", f"not a {RECEIPT_FORMAT} receipt")
     hex64 = re.compile(r"[0-9a-f]{64}")
     for key, valid in (
         ("dossier_id", lambda v: type(v) is int and v >= 1),

@@ -70,31 +70,61 @@ def seed() -> Dossier:
 
 # First answers, as the members would have typed them: (document, question, author's index in PEOPLE, paragraphs).
 FIRST_ANSWERS = (
-    (0, "objectifs", 0, (
-        "Rapprocher une alimentation de qualité des habitants des villages du bassin minier "
-        "qui n'ont plus de commerce.",
-        "Faire de l'épicerie un lieu de rencontre, tenu avec les habitants.",
-    )),
-    (0, "public_beneficiaire", 3, (
-        "Les personnes âgées qui ne conduisent plus, les familles sans voiture, les jeunes en insertion.",
-        "Moi, je fais 6 km à pied pour acheter des légumes. Avec le camion, je pourrai venir avec mes voisines.",
-    )),
-    (0, "besoins", 1, (
-        "Dans neuf villages du secteur, le dernier commerce alimentaire a fermé depuis 2015.",
-        "Le centre social constate l'isolement de personnes âgées qui ne sortent plus que pour la pharmacie.",
-    )),
-    (0, "diagnostic", 2, (
-        "La banque alimentaire a recensé les demandes d'aide par commune en 2024 ; un questionnaire a été rempli "
-        "par 212 habitants lors des marchés et des permanences du centre social.",
-    )),
-    (None, "besoin_collectif", 4, (
-        "L'idée vient des habitants : on en a parlé au repas des voisins, "
-        "puis on a fait une réunion à la salle des fêtes.",
-    )),
-    (None, "gouvernance_partagee", 0, (
-        "Un comité de pilotage élargi se réunit chaque mois : l'association, le centre social, "
-        "la banque alimentaire et quatre habitants tirés au sort parmi les bénévoles.",
-    )),
+    (
+        0,
+        "objectifs",
+        0,
+        (
+            "Rapprocher une alimentation de qualité des habitants des villages du bassin minier "
+            "qui n'ont plus de commerce.",
+            "Faire de l'épicerie un lieu de rencontre, tenu avec les habitants.",
+        ),
+    ),
+    (
+        0,
+        "public_beneficiaire",
+        3,
+        (
+            "Les personnes âgées qui ne conduisent plus, les familles sans voiture, les jeunes en insertion.",
+            "Moi, je fais 6 km à pied pour acheter des légumes. Avec le camion, je pourrai venir avec mes voisines.",
+        ),
+    ),
+    (
+        0,
+        "besoins",
+        1,
+        (
+            "Dans neuf villages du secteur, le dernier commerce alimentaire a fermé depuis 2015.",
+            "Le centre social constate l'isolement de personnes âgées qui ne sortent plus que pour la pharmacie.",
+        ),
+    ),
+    (
+        0,
+        "diagnostic",
+        2,
+        (
+            "La banque alimentaire a recensé les demandes d'aide par commune en 2024 ; un questionnaire a été rempli "
+            "par 212 habitants lors des marchés et des permanences du centre social.",
+        ),
+    ),
+    (
+        None,
+        "besoin_collectif",
+        4,
+        (
+            "L'idée vient des habitants : on en a parlé au repas des voisins, "
+            "puis on a fait une réunion à la salle des fêtes.",
+        ),
+    ),
+    (
+        None,
+        "gouvernance_partagee",
+        0,
+        (
+            "Un comité de pilotage élargi se réunit chaque mois : l'association, le centre social, "
+            "la banque alimentaire et quatre habitants tirés au sort parmi les bénévoles.",
+        ),
+    ),
 )
 
 
@@ -163,29 +193,45 @@ def _first_governance(dossier: Dossier) -> None:
     polls.close_poll(dossier.id, poll.id, lead.user, lead.role)
 
     taken = decisions.propose(
-        dossier.id, partner1.user, kind=DecisionKind.GENERAL, title="Le comité d'usagers fixe les horaires du camion",
+        dossier.id,
+        partner1.user,
+        kind=DecisionKind.GENERAL,
+        title="Le comité d'usagers fixe les horaires du camion",
         text="Les horaires de passage du camion dans chaque village sont fixés par le comité d'usagers, "
         "et revus tous les trois mois.",
-        rule=Rule.CONSENTEMENT, quorum_percent=50, closes_at=in_a_week,
+        rule=Rule.CONSENTEMENT,
+        quorum_percent=50,
+        closes_at=in_a_week,
     )
     decisions.vote(dossier.id, taken.id, jordan.user, Choice.OBJECTION, "Il faut aussi un passage le samedi matin.")
     decisions.amend(
-        dossier.id, taken.id, partner1.user,
-        taken.text + " Un passage le samedi matin est prévu dans chaque village.", "Intègre l'objection de Jordan.",
+        dossier.id,
+        taken.id,
+        partner1.user,
+        taken.text + " Un passage le samedi matin est prévu dans chaque village.",
+        "Intègre l'objection de Jordan.",
     )
     decisions.set_objection(dossier.id, taken.id, jordan.user, maintained=False)
     for member in (lead, partner1, partner2, sylvie):
         decisions.vote(dossier.id, taken.id, member.user, Choice.POUR)
     decisions.close(dossier.id, taken.id, partner1.user, partner1.role)
     decisions.add_statement(
-        dossier.id, taken.id, partner1.user,
+        dossier.id,
+        taken.id,
+        partner1.user,
         "Adoptée par consentement après intégration de l'objection : le samedi matin est ajouté.",
     )
 
     ongoing = decisions.propose(
-        dossier.id, lead.user, kind=DecisionKind.GENERAL, title="Budget des ateliers cuisine",
+        dossier.id,
+        lead.user,
+        kind=DecisionKind.GENERAL,
+        title="Budget des ateliers cuisine",
         text="Consacrer 4 000 € du budget de l'action 2 à l'achat d'une cuisine mobile.",
-        rule=Rule.MAJORITE_SIMPLE, quorum_percent=50, closes_at=in_a_week, require_every_college=True,
+        rule=Rule.MAJORITE_SIMPLE,
+        quorum_percent=50,
+        closes_at=in_a_week,
+        require_every_college=True,
     )
     decisions.vote(dossier.id, ongoing.id, sylvie.user, Choice.POUR)
     decisions.vote(dossier.id, ongoing.id, partner2.user, Choice.ABSTENTION)

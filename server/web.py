@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["page"] = PagePathConverter
     app.register_blueprint(bp)
 
+
 NOT_BUILT = """<!doctype html><html lang="fr"><meta charset="utf-8"><title>Codossier</title>
 <p>L'interface n'est pas encore construite : lancez <code>npm --prefix client run build</code>.</p>
 <p lang="en">The client is not built yet: run <code>npm --prefix client run build</code>.</p></html>"""

@@ -20,8 +20,21 @@ from hypothesis import strategies as st
 from server.extensions import db
 from server.services import documents
 
-KNOWN = ("paragraph", "heading", "bulletList", "orderedList", "listItem", "blockquote", "hardBreak", "codeBlock",
-         "horizontalRule", "text", "doc", "script", "")
+KNOWN = (
+    "paragraph",
+    "heading",
+    "bulletList",
+    "orderedList",
+    "listItem",
+    "blockquote",
+    "hardBreak",
+    "codeBlock",
+    "horizontalRule",
+    "text",
+    "doc",
+    "script",
+    "",
+)
 MARKS = ("bold", "italic", "strike", "underline", "code", "link", "onclick", "")
 
 json_leaf = st.one_of(
@@ -83,8 +96,9 @@ nodes = st.recursive(
 )
 chains = st.builds(
     Chain,
-    tags=st.lists(st.one_of(st.sampled_from(["blockquote", "listItem", "bulletList", "paragraph"]), names),
-                  min_size=1, max_size=3).map(tuple),
+    tags=st.lists(
+        st.one_of(st.sampled_from(["blockquote", "listItem", "bulletList", "paragraph"]), names), min_size=1, max_size=3
+    ).map(tuple),
     depth=st.one_of(st.integers(min_value=1, max_value=30), st.integers(min_value=1000, max_value=2500)),
     text=st.text(min_size=1, max_size=8),
 )

@@ -403,7 +403,9 @@ class YClient:
         if self.cookie is not None:
             all_headers["Cookie"] = f"{SESSION_COOKIE}={self.cookie}"
         try:
-            sio.connect(self.base_url, headers=all_headers, transports=transports or ["websocket"], wait_timeout=TIMEOUT)
+            sio.connect(
+                self.base_url, headers=all_headers, transports=transports or ["websocket"], wait_timeout=TIMEOUT
+            )
         except Exception:
             sio.disconnect()
             raise
@@ -456,7 +458,11 @@ class YClient:
         """A ``y`` event with any payload; returns the acknowledgement."""
         return self.call(
             "y",
-            (self.dossier_id if dossier_id is None else dossier_id, self.document if document is None else document, message),
+            (
+                self.dossier_id if dossier_id is None else dossier_id,
+                self.document if document is None else document,
+                message,
+            ),
         )
 
     # incoming ---------------------------------------------------------------------
@@ -719,7 +725,9 @@ class LiveWorld:
     def cookie(self, who: str) -> str | None:
         return None if who == "anonymous" else session_cookie(self.app, self.world.user_ids[who])
 
-    def client(self, server: ServerProcess, who: str, document: str | None = None, dossier_id: int | None = None) -> YClient:
+    def client(
+        self, server: ServerProcess, who: str, document: str | None = None, dossier_id: int | None = None
+    ) -> YClient:
         client = YClient(
             server.url,
             self.cookie(who),

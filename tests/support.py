@@ -114,7 +114,9 @@ def build_world(app: Flask) -> DossierWorld:
         action_ids = [actions.add_action(dossier.id, t).id for t in ("Jardin", "Cuisine")]
         world = DossierWorld(app, dossier.id, action_ids)
         world.user_ids = {"lead": lead.id, "outsider": outsider.id}
-    world.user_ids["partner"] = join(app, world.dossier_id, lead.id, Role.PARTNER, "Paul Partenaire", "paul@partenaire.example")
+    world.user_ids["partner"] = join(
+        app, world.dossier_id, lead.id, Role.PARTNER, "Paul Partenaire", "paul@partenaire.example"
+    )
     world.user_ids["beneficiary"] = join(app, world.dossier_id, lead.id, Role.BENEFICIARY, "Béa")
     world.user_ids["observer"] = join(app, world.dossier_id, lead.id, Role.OBSERVER, "Odile")
     with app.app_context():

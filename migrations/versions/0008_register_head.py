@@ -9,12 +9,13 @@ Revises: 0007_submission_package
 Create Date: 2026-12-04 01:30:00.000000
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0008_register_head'
-down_revision = '0007_submission_package'
+revision = "0008_register_head"
+down_revision = "0007_submission_package"
 branch_labels = None
 depends_on = None
 
@@ -35,9 +36,9 @@ UPDATE dossiers SET
 
 
 def upgrade():
-    with op.batch_alter_table('dossiers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('register_head_sequence', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('register_head_hash', sa.String(length=64), nullable=True))
+    with op.batch_alter_table("dossiers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("register_head_sequence", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("register_head_hash", sa.String(length=64), nullable=True))
     op.execute(BACKFILL)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(NO_TRUNCATE_TRIGGER)
@@ -47,5 +48,5 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER register_entries_no_truncate ON register_entries")
     # Plain DROP COLUMN (SQLite >= 3.35): a batch copy of ``dossiers`` would trip the foreign keys pointing to it.
-    op.drop_column('dossiers', 'register_head_hash')
-    op.drop_column('dossiers', 'register_head_sequence')
+    op.drop_column("dossiers", "register_head_hash")
+    op.drop_column("dossiers", "register_head_sequence")

@@ -92,7 +92,9 @@ def confirm_signup(json: SignupConfirmIn) -> tuple[SessionOut, int]:
 
 @bp.post("/auth/login")
 @limiter.limit(credentials_rate_limit)
-@spec.validate(json=LoginIn, resp=Response(HTTP_200=SessionOut, HTTP_401=ErrorReply, HTTP_429=ErrorReply), tags=["auth"])
+@spec.validate(
+    json=LoginIn, resp=Response(HTTP_200=SessionOut, HTTP_401=ErrorReply, HTTP_429=ErrorReply), tags=["auth"]
+)
 def login(json: LoginIn) -> SessionOut:
     return start_session(accounts.authenticate(json.email, json.password))
 

@@ -14,6 +14,7 @@ from ..services.policy import Capability, capabilities, in_electorate
 from . import bp
 from .access import require_member
 from .dossiers import CHANGE_ERRORS, ERRORS
+from .due import catch_up
 from .governance_schemas import (
     AmendIn,
     DecisionIn,
@@ -27,7 +28,6 @@ from .governance_schemas import (
     StatementIn,
     VoteIn,
 )
-from .due import catch_up
 from .polls import electorate_names, person, voters_out
 
 
@@ -76,7 +76,9 @@ def decision_out(d: Decision, viewer: Membership) -> DecisionOut:
         content_hash=d.content_hash,
         poll_id=d.poll_id,
         colleges=d.colleges,
-        revisions=[RevisionOut(number=r.number, text=r.text, note=r.note, created_at=r.created_at) for r in d.revisions],
+        revisions=[
+            RevisionOut(number=r.number, text=r.text, note=r.note, created_at=r.created_at) for r in d.revisions
+        ],
         voters=voters,
         objections=[_objection(v, d) for v in d.votes if v.choice == Choice.OBJECTION.value],
         integration_round=is_open and any(_blocking(v) for v in d.votes),
@@ -87,7 +89,8 @@ def decision_out(d: Decision, viewer: Membership) -> DecisionOut:
         statement_at=d.statement_at,
         may_vote=is_open and in_electorate(d.electorate, viewer.user_id),
         may_amend=is_open and is_proposer and d.rule == Rule.CONSENTEMENT.value and any(_blocking(v) for v in d.votes),
-        may_close=is_open and (is_proposer or Capability.MANAGE_DOSSIER in allowed)
+        may_close=is_open
+        and (is_proposer or Capability.MANAGE_DOSSIER in allowed)
         and all(v.voted or v.left for v in voters),
         may_state=d.state == DecisionState.CLOSED.value and is_proposer and d.statement is None,
     )

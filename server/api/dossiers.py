@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from spectree import Response
 
+from ..events import documents as live
 from ..extensions import socketio, spec
 from ..models import Action, Dossier, Membership
-from ..events import documents as live
 from ..services import actions, dossiers
 from ..services.policy import Capability, capabilities
 from . import bp

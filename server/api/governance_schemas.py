@@ -29,7 +29,9 @@ class VoterOut(BaseModel):
     role: str
     college: str | None
     voted: bool
-    left: bool = Field(description="left the dossier while the vote was open: a vote cast still counts, none is awaited")
+    left: bool = Field(
+        description="left the dossier while the vote was open: a vote cast still counts, none is awaited"
+    )
 
 
 # --- priority votes -----------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response as HttpResponse
 from flask import jsonify
-from sqlalchemy import text
 from spectree import Response
+from sqlalchemy import text
 
 from ..extensions import db, spec
 from . import bp

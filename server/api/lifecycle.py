@@ -15,8 +15,8 @@ from ..services.policy import Capability
 from . import bp
 from .access import require_member
 from .dossiers import CHANGE_ERRORS, ERRORS
-from .governance_schemas import FinalApprovalOut, FreezeIn, LifecycleOut, MissingAnswerOut, ReceiptOut
 from .due import catch_up
+from .governance_schemas import FinalApprovalOut, FreezeIn, LifecycleOut, MissingAnswerOut, ReceiptOut
 
 
 def receipt_out(found: Submission) -> ReceiptOut:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from spectree import Response
 
-from ..models import Invitation, Membership, Role
 from ..events import documents as live
 from ..extensions import socketio, spec
+from ..models import Invitation, Membership, Role
 from ..services import invitations, members
 from ..services.policy import Capability
 from . import bp
@@ -33,9 +33,7 @@ def member_out(membership: Membership, viewer: Membership) -> MemberOut:
 def invitation_out(invitation: Invitation) -> InvitationOut:
     member_id = None
     if invitation.target_user_id is not None:
-        member_id = next(
-            (m.id for m in invitation.dossier.memberships if m.user_id == invitation.target_user_id), None
-        )
+        member_id = next((m.id for m in invitation.dossier.memberships if m.user_id == invitation.target_user_id), None)
     return InvitationOut(
         id=invitation.id,
         kind=invitation.kind,  # type: ignore[arg-type]

@@ -6,16 +6,16 @@ from typing import Any
 
 from spectree import Response
 
-from ..events.dossiers import governance_changed
 from ..events.documents import dossier_changed
+from ..events.dossiers import governance_changed
 from ..extensions import db, socketio, spec
 from ..models import DossierState, Membership, PriorityPoll, User
 from ..services import polls
 from ..services.policy import Capability, capabilities, in_electorate
 from . import bp
 from .access import require_member
-from .due import catch_up
 from .dossiers import CHANGE_ERRORS, ERRORS
+from .due import catch_up
 from .governance_schemas import (
     BallotIn,
     CandidateOut,
@@ -33,8 +33,12 @@ def person(user: User) -> PersonRef:
     return PersonRef(user_id=user.id, name=user.display_name)
 
 
-def voters_out(electorate: dict[str, dict[str, Any]], colleges: dict[str, dict[str, object]],
-               names: dict[int, str], voted: set[int]) -> list[VoterOut]:
+def voters_out(
+    electorate: dict[str, dict[str, Any]],
+    colleges: dict[str, dict[str, object]],
+    names: dict[int, str],
+    voted: set[int],
+) -> list[VoterOut]:
     return [
         VoterOut(
             user_id=int(uid),
@@ -85,8 +89,11 @@ def poll_out(p: PriorityPoll, viewer: Membership) -> PollOut:
         adopted_register_sequence=p.adopted_register_sequence,
         may_vote=is_open and in_electorate(p.electorate, viewer.user_id),
         may_close=is_open and (p.opened_by_id == viewer.user_id or Capability.MANAGE_DOSSIER in allowed),
-        may_propose_adoption=not is_open and p.result is not None and p.adopted_at is None
-        and Capability.PROPOSE in allowed and viewer.dossier.state == DossierState.DRAFT.value,
+        may_propose_adoption=not is_open
+        and p.result is not None
+        and p.adopted_at is None
+        and Capability.PROPOSE in allowed
+        and viewer.dossier.state == DossierState.DRAFT.value,
     )
 
 

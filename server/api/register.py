@@ -43,7 +43,9 @@ def entries(dossier_id: int) -> RegisterOut:
 
 
 @bp.get("/dossiers/<int:dossier_id>/register/verify")
-@spec.validate(query=VerifyQuery, resp=Response(HTTP_200=VerificationOut, HTTP_422=ErrorReply, **ERRORS), tags=["register"])
+@spec.validate(
+    query=VerifyQuery, resp=Response(HTTP_200=VerificationOut, HTTP_422=ErrorReply, **ERRORS), tags=["register"]
+)
 def verify(dossier_id: int, query: VerifyQuery) -> VerificationOut:
     """Recompute the whole chain; with ``?head=`` (from a receipt or an export) check it is still there."""
     require_member(dossier_id, Capability.READ)

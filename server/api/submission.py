@@ -46,7 +46,10 @@ def get_submission(dossier_id: int) -> SubmissionOut:
         receipt=receipt_out(found),
         files=[
             PackageFileOut(
-                name=row.name, mimetype=row.mimetype, size=len(row.data), sha256=row.sha256,
+                name=row.name,
+                mimetype=row.mimetype,
+                size=len(row.data),
+                sha256=row.sha256,
                 url=url_for(".get_submission_file", dossier_id=dossier_id, name=row.name),
             )
             for row in submission_package.package_files(found)

@@ -22,8 +22,6 @@ from flask import current_app
 from flask_login import current_user
 from flask_socketio import SocketIO, emit, join_room, leave_room
 
-from . import connections
-from . import dossiers as watching
 from ..frames import Oversized
 from ..models.base import is_id as _is_id
 from ..services import awareness, content_schema, documents
@@ -31,6 +29,8 @@ from ..services.documents import AWARENESS, STEP1, STEP2, DocumentRef, Message
 from ..services.errors import DomainError, NotAuthenticated, NotFound
 from ..services.policy import Capability, authorize
 from ..services.relay import Relay
+from . import connections
+from . import dossiers as watching
 from .sockets import request
 
 log = logging.getLogger(__name__)

@@ -58,7 +58,7 @@ class CatchUpRedisManager(socketio.RedisManager):  # type: ignore[misc]
                     self.server.start_background_task(self.on_resubscribed)
                 retry_sleep = 1
                 yield from self.pubsub.listen()
-            except Exception as exc:  # noqa: BLE001 - like the library's loop: Redis errors come in many types
+            except Exception as exc:
                 self._get_logger().error(
                     f"Cannot receive from redis... retrying in {retry_sleep} secs", extra={"redis_exception": str(exc)}
                 )
@@ -99,7 +99,9 @@ def catch_up(app: Flask, socketio_ext: SocketIO) -> None:
             for ref, connections in live.connections_by_document().items():
                 if ref.dossier_id not in members:
                     members[ref.dossier_id] = watching.member_ids(ref.dossier_id)
-                connections = [(sid, joined) for sid, joined in connections if joined.user_id in members[ref.dossier_id]]
+                connections = [
+                    (sid, joined) for sid, joined in connections if joined.user_id in members[ref.dossier_id]
+                ]
                 replies, current = documents.catch_up(ref, [joined.baseline for _, joined in connections])
                 for (sid, joined), reply in zip(connections, replies, strict=True):
                     joined.baseline = current

@@ -3,8 +3,8 @@
 from .action import Action
 from .base import Base
 from .comment import Comment, CommentThread
-from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
 from .decision import Decision, DecisionKind, DecisionRevision, DecisionState, DecisionVote
+from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
 from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .poll import PollBallot, PriorityPoll
@@ -19,12 +19,12 @@ __all__ = [
     "Base",
     "College",
     "Comment",
+    "CommentThread",
     "Decision",
     "DecisionKind",
     "DecisionRevision",
     "DecisionState",
     "DecisionVote",
-    "CommentThread",
     "DocumentContribution",
     "DocumentSnapshot",
     "DocumentUpdate",

@@ -185,9 +185,7 @@ def confirm_signup(token: str) -> User:
         pending_id, nonce = _signup_serializer().loads(token)
     except (BadSignature, ValueError, TypeError) as exc:
         raise DomainError("This link is not a valid Codossier link.", code="signup_invalid") from exc
-    pending = db.session.scalar(
-        db.select(PendingSignup).where(PendingSignup.id == pending_id).with_for_update()
-    )
+    pending = db.session.scalar(db.select(PendingSignup).where(PendingSignup.id == pending_id).with_for_update())
     if pending is None or not hmac.compare_digest(pending.nonce, str(nonce)) or clock.now() >= pending.expires_at:
         raise Gone("This link has expired or was already used: sign up again.", code="signup_expired")
     _email_is_free(pending.email)

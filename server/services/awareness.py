@@ -201,7 +201,7 @@ class RedisPresence(Presence):
     def _load(self, document: str, client_ids: list[int]) -> dict[int, _Client]:
         if not client_ids:
             return {}
-        found = zip(client_ids, self._redis.hmget(self._key(document), [str(c) for c in client_ids]))
+        found = zip(client_ids, self._redis.hmget(self._key(document), [str(c) for c in client_ids]), strict=True)
         return {client_id: client for client_id, raw in found if (client := self._decode(raw)) is not None}
 
     def _all(self, document: str) -> dict[int, _Client]:

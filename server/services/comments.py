@@ -57,9 +57,7 @@ def open_thread(
     quote: str | None = None,
 ) -> CommentThread:
     if template_of(author.dossier, ref).question(question) is None:
-        raise InvalidInput(
-            "This document has no such question.", details=[{"field": "question", "message": "unknown"}]
-        )
+        raise InvalidInput("This document has no such question.", details=[{"field": "question", "message": "unknown"}])
     now = clock.now()
     created = CommentThread(
         dossier_id=ref.dossier_id,

@@ -208,16 +208,23 @@ def _detail(rule: Rule, t: Tally, objections: list[Objection], lang: str, weight
     sep = " ; " if fr else "; "
     if rule is Rule.CONSENTEMENT:
         if objections:
-            quoted = " ; ".join(f"« {o.reason} »" for o in objections) if fr else "; ".join(
-                f"“{o.reason}”" for o in objections
+            quoted = (
+                " ; ".join(f"« {o.reason} »" for o in objections)
+                if fr
+                else "; ".join(f"“{o.reason}”" for o in objections)
             )
             k = len(objections)
-            text = (_n(k, "objection maintenue", "", lang, "objections maintenues") + f" : {quoted}" if fr
-                    else _n(k, "", "objection", lang) + f" maintained: {quoted}")
+            text = (
+                _n(k, "objection maintenue", "", lang, "objections maintenues") + f" : {quoted}"
+                if fr
+                else _n(k, "", "objection", lang) + f" maintained: {quoted}"
+            )
         else:
             text = "aucune objection maintenue" if fr else "no objection maintained"
         if t.objections_withdrawn:
-            text += ", " + (_n(t.objections_withdrawn, "retirée", "", lang) if fr else f"{t.objections_withdrawn} withdrawn")
+            text += ", " + (
+                _n(t.objections_withdrawn, "retirée", "", lang) if fr else f"{t.objections_withdrawn} withdrawn"
+            )
         if t.abstention:
             text += ", " + _n(t.abstention, "abstention", "abstention", lang)
         return text
@@ -238,8 +245,11 @@ def _detail(rule: Rule, t: Tally, objections: list[Objection], lang: str, weight
             head = "aucun vote exprimé, il fallait 2/3 de pour" if fr else "no vote for or against, 2/3 for were needed"
         else:
             share = _pct(t.weight_pour / expressed, lang)
-            head = (f"{share} de pour parmi les votes exprimés, il fallait 2/3" if fr
-                    else f"{share} for among votes cast, 2/3 were needed")
+            head = (
+                f"{share} de pour parmi les votes exprimés, il fallait 2/3"
+                if fr
+                else f"{share} for among votes cast, 2/3 were needed"
+            )
         return head + sep + counts + (f", {not_counted}" if t.abstention else "")
     # unanimité
     notes = []
@@ -373,7 +383,9 @@ def decide(
         if vote.choice is Choice.OBJECTION and rule is not Rule.CONSENTEMENT:
             raise ValueError(f"voter {voter!r}: an objection is only possible under consentement, not {rule.value}")
         if vote.choice is Choice.CONTRE and rule is Rule.CONSENTEMENT:
-            raise ValueError(f"voter {voter!r}: under consentement, disagree with an objection and its reason, not contre")
+            raise ValueError(
+                f"voter {voter!r}: under consentement, disagree with an objection and its reason, not contre"
+            )
         cast[voter] = vote
 
     overall = _tally(list(voters), weight, cast)
@@ -394,8 +406,10 @@ def decide(
 
     for college, m in members.items():
         if not m:
-            say(f"Le collège {labels[college]} n'a aucun votant éligible : il n'est pas pris en compte.",
-                f"Collège {labels[college]} has no eligible voter: it is not taken into account.")
+            say(
+                f"Le collège {labels[college]} n'a aucun votant éligible : il n'est pas pris en compte.",
+                f"Collège {labels[college]} has no eligible voter: it is not taken into account.",
+            )
 
     p, e = overall.participants, overall.eligible
     quorum_reached = e > 0 and p >= q * e
@@ -403,19 +417,25 @@ def decide(
     if e == 0:
         say("Non adoptée : il n'y a aucun votant éligible.", "Not adopted: there is no eligible voter.")
     elif quorum_reached:
-        say(f"Quorum atteint : {_n(p, 'participant', '', 'fr')} sur {e} (quorum {qfr}).",
-            f"Quorum reached: {_n(p, '', 'participant', 'en')} out of {e} (quorum {qen}).")
+        say(
+            f"Quorum atteint : {_n(p, 'participant', '', 'fr')} sur {e} (quorum {qfr}).",
+            f"Quorum reached: {_n(p, '', 'participant', 'en')} out of {e} (quorum {qen}).",
+        )
     else:
         need = math.ceil(q * e)
-        say(f"Quorum non atteint : {_n(p, 'participant', '', 'fr')} sur {e}, "
+        say(
+            f"Quorum non atteint : {_n(p, 'participant', '', 'fr')} sur {e}, "
             f"il en fallait au moins {need} (quorum {qfr}).",
-            f"Quorum not reached: {_n(p, '', 'participant', 'en')} out of {e}, at least {need} needed (quorum {qen}).")
+            f"Quorum not reached: {_n(p, '', 'participant', 'en')} out of {e}, at least {need} needed (quorum {qen}).",
+        )
         say("Non adoptée : le quorum n'est pas atteint.", "Not adopted: the quorum was not reached.")
 
     double = require_every_college and bool(colleges)
     if require_every_college and not colleges:
-        say("Double majorité demandée, mais aucun collège n'est défini : seule la règle d'ensemble s'applique.",
-            "Double majority requested, but no collège is defined: only the overall rule applies.")
+        say(
+            "Double majorité demandée, mais aucun collège n'est défini : seule la règle d'ensemble s'applique.",
+            "Double majority requested, but no collège is defined: only the overall rule applies.",
+        )
 
     adopted = quorum_reached
     if quorum_reached:
@@ -447,8 +467,10 @@ def decide(
                 else:
                     every = False
                     not_fr, not_en = _COLLEGE_FAILS[rule]
-                    say(f"Non adoptée : le collège {name} {not_fr} ({c_fr}).",
-                        f"Not adopted: collège {name} {not_en} ({c_en}).")
+                    say(
+                        f"Non adoptée : le collège {name} {not_fr} ({c_fr}).",
+                        f"Not adopted: collège {name} {not_en} ({c_en}).",
+                    )
             adopted = overall_holds and every
             if adopted:
                 say(f"{ad_fr}, dans l'ensemble et dans chaque collège.", f"{ad_en}, overall and in every collège.")

@@ -1,8 +1,9 @@
 """Collegial decisions: propose, vote, integrate objections (consent), close, state the outcome.
 
 The outcome is ``decision_rules.decide`` over the electorate fixed at
-opening (less those who left the dossier without voting: ``electorate``). Every closed decision, adopted or not, is a ``decision`` register
-entry; the proposer's outcome statement, added afterwards, is a
+opening (less those who left the dossier without voting: ``electorate``).
+Every closed decision, adopted or not, is a ``decision`` register entry;
+the proposer's outcome statement, added afterwards, is a
 ``decision_statement`` entry. A decision "about the text" records the
 dossier's content hash when it opens, and the register shows it.
 
@@ -19,8 +20,17 @@ from fractions import Fraction
 from typing import Any
 
 from ..extensions import db
-from ..models import Decision, DecisionKind, DecisionRevision, DecisionState, DecisionVote, Dossier, DossierState
-from ..models import Role, User
+from ..models import (
+    Decision,
+    DecisionKind,
+    DecisionRevision,
+    DecisionState,
+    DecisionVote,
+    Dossier,
+    DossierState,
+    Role,
+    User,
+)
 from . import clock, content, decision_rules, electorate, polls, register
 from .decision_rules import Choice, Rule
 from .dossiers import lock_dossier
@@ -107,9 +117,21 @@ def _kind_refusal(kind: DecisionKind, dossier: Dossier) -> str:
     return "The dossier is no longer a draft: only a decision to reopen it can be proposed."
 
 
-def open_decision(dossier: Dossier, user: User, *, kind: DecisionKind, title: str, text: str, rule: Rule,
-                  quorum_percent: int, closes_at: datetime, secret: bool, require_every_college: bool,
-                  content_hash: str | None, poll_id: int | None = None) -> Decision:
+def open_decision(
+    dossier: Dossier,
+    user: User,
+    *,
+    kind: DecisionKind,
+    title: str,
+    text: str,
+    rule: Rule,
+    quorum_percent: int,
+    closes_at: datetime,
+    secret: bool,
+    require_every_college: bool,
+    content_hash: str | None,
+    poll_id: int | None = None,
+) -> Decision:
     """Open a decision in the caller's transaction (the dossier is locked by the caller)."""
     if not 0 <= quorum_percent <= 100:
         raise InvalidInput("The quorum is a percentage between 0 and 100.", code="invalid_quorum")
@@ -322,9 +344,7 @@ def _apply_order(d: Decision) -> None:
 
 def open_order_decision(dossier_id: int) -> Decision | None:
     """The open decision on adopting a priority order, if any."""
-    return next(
-        (d for d in decisions(dossier_id) if is_open(d) and d.kind == DecisionKind.PRIORITY_ORDER.value), None
-    )
+    return next((d for d in decisions(dossier_id) if is_open(d) and d.kind == DecisionKind.PRIORITY_ORDER.value), None)
 
 
 def _register_content(d: Decision) -> dict[str, Any]:
@@ -370,8 +390,13 @@ def add_statement(dossier_id: int, decision_id: int, user: User, statement: str)
     register.record(
         dossier_id,
         STATEMENT,
-        {"decision_id": d.id, "title": d.title, "statement": d.statement, "by": user.display_name,
-         "written_at": utc_timestamp(d.statement_at)},
+        {
+            "decision_id": d.id,
+            "title": d.title,
+            "statement": d.statement,
+            "by": user.display_name,
+            "written_at": utc_timestamp(d.statement_at),
+        },
     )
     db.session.commit()
     return d

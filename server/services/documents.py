@@ -97,7 +97,9 @@ def merge(updates: list[bytes]) -> bytes:
         return EMPTY_UPDATE
     while len(updates) > 1:
         updates = [
-            pycrdt.merge_updates(*updates[i : i + MERGE_FANOUT]) if len(updates[i : i + MERGE_FANOUT]) > 1 else updates[i]
+            pycrdt.merge_updates(*updates[i : i + MERGE_FANOUT])
+            if len(updates[i : i + MERGE_FANOUT]) > 1
+            else updates[i]
             for i in range(0, len(updates), MERGE_FANOUT)
         ]
     return updates[0]
@@ -159,7 +161,9 @@ def catch_up(ref: DocumentRef, state_vectors: list[bytes]) -> tuple[list[bytes |
     state holds beyond it (None when nothing), and the state's own vector."""
     state = stored_state(ref)
     current = pycrdt.get_state(state)
-    replies = [None if known == current else _message(SYNC, STEP2, pycrdt.get_update(state, known)) for known in state_vectors]
+    replies = [
+        None if known == current else _message(SYNC, STEP2, pycrdt.get_update(state, known)) for known in state_vectors
+    ]
     return replies, current
 
 
@@ -368,9 +372,9 @@ def contributions(ref: DocumentRef) -> dict[int, tuple[int, int]]:
     One statement, so that a compaction committing meanwhile cannot make rows
     count twice or not at all.
     """
-    compacted = select(
-        DocumentContribution.author_id, DocumentContribution.updates, DocumentContribution.bytes
-    ).where(DocumentContribution.dossier_id == ref.dossier_id, DocumentContribution.document == ref.name)
+    compacted = select(DocumentContribution.author_id, DocumentContribution.updates, DocumentContribution.bytes).where(
+        DocumentContribution.dossier_id == ref.dossier_id, DocumentContribution.document == ref.name
+    )
     logged = select(
         DocumentUpdate.author_id, literal(1).label("updates"), func.length(DocumentUpdate.data).label("bytes")
     ).where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)

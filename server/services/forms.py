@@ -121,7 +121,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def parse_template(path: Path) -> FormTemplate:
     """Load and validate one template file."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise TemplateError(f"{path.name}: cannot be read as YAML: {exc}") from exc
     if not isinstance(raw, dict):

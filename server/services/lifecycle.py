@@ -51,7 +51,8 @@ def _final_approval(dossier: Dossier) -> Decision | None:
         (
             d
             for d in decisions.decisions(dossier.id)
-            if d.kind == DecisionKind.FINAL_APPROVAL.value and d.opened_at >= dossier.frozen_at
+            if d.kind == DecisionKind.FINAL_APPROVAL.value
+            and d.opened_at >= dossier.frozen_at
             and d.state != DecisionState.CANCELLED.value
         ),
         None,
@@ -90,7 +91,13 @@ _UNMET_MESSAGES = {
 
 
 def freeze(
-    dossier_id: int, user: User, *, rule: Rule, quorum_percent: int, closes_at: datetime, secret: bool = False,
+    dossier_id: int,
+    user: User,
+    *,
+    rule: Rule,
+    quorum_percent: int,
+    closes_at: datetime,
+    secret: bool = False,
     require_every_college: bool = False,
 ) -> Decision:
     """Freeze the dossier and open its final approval, bound to the frozen content hash."""
@@ -129,8 +136,12 @@ def freeze(
     register.record(
         dossier_id,
         "freeze",
-        {"content_hash": frozen_hash, "frozen_at": utc_timestamp(now), "by": user.display_name,
-         "final_approval_decision_id": approval.id},
+        {
+            "content_hash": frozen_hash,
+            "frozen_at": utc_timestamp(now),
+            "by": user.display_name,
+            "final_approval_decision_id": approval.id,
+        },
     )
     db.session.commit()
     return approval
@@ -144,7 +155,9 @@ def reopen_grounds(dossier: Dossier) -> Decision | None:
         (
             d
             for d in decisions.decisions(dossier.id)
-            if d.kind == DecisionKind.REOPEN.value and d.adopted and d.used_at is None
+            if d.kind == DecisionKind.REOPEN.value
+            and d.adopted
+            and d.used_at is None
             and d.opened_at >= dossier.frozen_at
         ),
         None,
@@ -168,8 +181,13 @@ def reopen(dossier_id: int, user: User) -> Dossier:
     register.record(
         dossier_id,
         "reopen",
-        {"decision_id": grounds.id, "frozen_content_hash": dossier.frozen_content_hash,
-         "reopened_at": utc_timestamp(now), "by": user.display_name, "cancelled_decisions": cancelled},
+        {
+            "decision_id": grounds.id,
+            "frozen_content_hash": dossier.frozen_content_hash,
+            "reopened_at": utc_timestamp(now),
+            "by": user.display_name,
+            "cancelled_decisions": cancelled,
+        },
     )
     dossier.state, dossier.frozen_at, dossier.frozen_content_hash = DossierState.DRAFT.value, None, None
     db.session.commit()
@@ -194,13 +212,22 @@ def submit(dossier_id: int, user: User) -> Submission:
     entry = register.record(
         dossier_id,
         "submit",
-        {"content_hash": dossier.frozen_content_hash, "submitted_at": utc_timestamp(now), "by": user.display_name,
-         "final_approval_decision_id": state.final_approval.id, "cancelled_decisions": cancelled},
+        {
+            "content_hash": dossier.frozen_content_hash,
+            "submitted_at": utc_timestamp(now),
+            "by": user.display_name,
+            "final_approval_decision_id": state.final_approval.id,
+            "cancelled_decisions": cancelled,
+        },
     )
     receipt = _receipt(dossier, entry.hash, entry.sequence, now, user)
     submission = Submission(
-        dossier_id=dossier_id, submitted_by_id=user.id, submitted_at=now, content_hash=dossier.frozen_content_hash,
-        register_head=entry.hash, receipt=register_chain.canonical(receipt),
+        dossier_id=dossier_id,
+        submitted_by_id=user.id,
+        submitted_at=now,
+        content_hash=dossier.frozen_content_hash,
+        register_head=entry.hash,
+        receipt=register_chain.canonical(receipt),
     )
     dossier.state = DossierState.SUBMITTED.value
     db.session.add(submission)

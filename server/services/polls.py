@@ -157,7 +157,12 @@ def _count(dossier: Dossier, p: PriorityPoll) -> dict[str, Any]:
         "pairwise": [[_text(result.pairwise[a][b]) if a != b else None for b in cands] for a in cands],
         "strongest": [[_text(result.strongest[a][b]) if a != b else None for b in cands] for a in cands],
         "paths": [
-            {"source": a, "target": b, "path": schulze.strongest_path(result, a, b), "strength": _text(result.strongest[a][b])}
+            {
+                "source": a,
+                "target": b,
+                "path": schulze.strongest_path(result, a, b),
+                "strength": _text(result.strongest[a][b]),
+            }
             for i, a in enumerate(result.order)
             for b in result.order[i + 1 :]
             if result.strongest[a][b] > 0
@@ -181,9 +186,7 @@ def check_adoptable(dossier: Dossier, p: PriorityPoll) -> None:
     if p.adopted_at is not None:
         raise Conflict("This result is already adopted.", code="poll_already_adopted")
     if sorted(a.id for a in dossier.actions) != sorted(p.candidates):
-        raise Conflict(
-            "The dossier's actions changed since this vote opened: open a new vote.", code="poll_outdated"
-        )
+        raise Conflict("The dossier's actions changed since this vote opened: open a new vote.", code="poll_outdated")
 
 
 def _adopt(dossier: Dossier, p: PriorityPoll, decision_id: int | None) -> None:

@@ -153,9 +153,7 @@ def canonical(content: Mapping[str, Any]) -> bytes:
     if not isinstance(content, Mapping):
         raise CanonicalError(f"content must be a mapping, not {type(content).__name__}")
     plain = _normalise(content, "content", 0)
-    return json.dumps(
-        plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return json.dumps(plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -301,16 +299,19 @@ def _off_anchor(entries: Sequence[ChainEntry], anchor: Head, head: str) -> Verif
     length = len(entries)
     if 1 <= anchor.sequence <= length and entries[anchor.sequence - 1].hash != anchor.hash:
         return Verification(
-            False, None,
-            f"Entry {anchor.sequence} does not have the recorded head hash {anchor.hash}: "
-            "the register was rewritten.",
+            False,
+            None,
+            f"Entry {anchor.sequence} does not have the recorded head hash {anchor.hash}: the register was rewritten.",
             f"L'entrée {anchor.sequence} n'a pas l'empreinte de tête enregistrée {anchor.hash} : "
             "le registre a été réécrit.",
-            head, length,
+            head,
+            length,
         )
     if length > anchor.sequence:
         return _bad(
-            anchor.sequence + 1, entries, head,
+            anchor.sequence + 1,
+            entries,
+            head,
             f"The register has {length} entries but only {anchor.sequence} were recorded: "
             f"entries {anchor.sequence + 1} to {length} were added outside the application.",
             f"Le registre compte {length} entrées mais seules {anchor.sequence} ont été enregistrées : "
@@ -318,14 +319,18 @@ def _off_anchor(entries: Sequence[ChainEntry], anchor: Head, head: str) -> Verif
         )
     if length == 0 and anchor.sequence > 0:
         return _bad(
-            1, entries, head,
+            1,
+            entries,
+            head,
             f"The register is empty but {anchor.sequence} entries were recorded: every entry was deleted.",
             f"Le registre est vide alors que {anchor.sequence} entrées ont été enregistrées : "
             "toutes les entrées ont été supprimées.",
         )
     if length < anchor.sequence:
         return _bad(
-            length + 1, entries, head,
+            length + 1,
+            entries,
+            head,
             f"The register stops at entry {length} but {anchor.sequence} entries were recorded: "
             f"entries {length + 1} to {anchor.sequence} were removed from the end.",
             f"Le registre s'arrête à l'entrée {length} alors que {anchor.sequence} entrées ont été "
@@ -333,18 +338,18 @@ def _off_anchor(entries: Sequence[ChainEntry], anchor: Head, head: str) -> Verif
         )
     if length == 0 and anchor.hash != GENESIS:
         return Verification(
-            False, None,
+            False,
+            None,
             f"The register is empty but its recorded head is {anchor.hash}: the register was rewritten.",
             f"Le registre est vide mais son empreinte de tête enregistrée est {anchor.hash} : "
             "le registre a été réécrit.",
-            head, length,
+            head,
+            length,
         )
     return None
 
 
-def verify(
-    entries: Sequence[ChainEntry], expected_head: str | None = None, anchor: Head | None = None
-) -> Verification:
+def verify(entries: Sequence[ChainEntry], expected_head: str | None = None, anchor: Head | None = None) -> Verification:
     """Recompute the chain in stored order and name the first bad entry; see the module docstring.
 
     ``anchor`` is the head the store recorded at the last append; ``expected_head``
@@ -359,7 +364,9 @@ def verify(
     for position, entry in enumerate(entries, start=1):
         if type(entry.sequence) is not int or entry.sequence != position:
             return _bad(
-                position, entries, head,
+                position,
+                entries,
+                head,
                 f"Entry at position {position} has sequence number {entry.sequence!r} instead of "
                 f"{position}: an entry is missing, duplicated or out of order.",
                 f"L'entrée en position {position} porte le numéro {entry.sequence!r} au lieu de "
@@ -369,7 +376,9 @@ def verify(
             before = "the genesis value" if position == 1 else f"the hash of entry {position - 1}"
             before_fr = "la valeur initiale" if position == 1 else f"l'empreinte de l'entrée {position - 1}"
             return _bad(
-                position, entries, head,
+                position,
+                entries,
+                head,
                 f"Entry {position} does not point to {before}: an entry before it was removed, "
                 "replaced or inserted, or this entry was forged.",
                 f"L'entrée {position} ne renvoie pas à {before_fr} : une entrée précédente a été "
@@ -379,13 +388,17 @@ def verify(
             computed = entry_hash(entry.sequence, entry.kind, entry.content, entry.previous_hash)
         except (TypeError, ValueError) as exc:
             return _bad(
-                position, entries, head,
+                position,
+                entries,
+                head,
                 f"Entry {position} is malformed ({exc}).",
                 f"L'entrée {position} est mal formée ({exc}).",
             )
         if entry.hash != computed:
             return _bad(
-                position, entries, head,
+                position,
+                entries,
+                head,
                 f"Entry {position}'s stored hash does not match its content: the entry was altered.",
                 f"L'empreinte enregistrée de l'entrée {position} ne correspond pas à son contenu : "
                 "l'entrée a été modifiée.",
@@ -394,7 +407,9 @@ def verify(
             decode(entry.content)
         except (TypeError, ValueError) as exc:
             return _bad(
-                position, entries, head,
+                position,
+                entries,
+                head,
                 f"Entry {position}'s content is not canonical JSON ({exc}).",
                 f"Le contenu de l'entrée {position} n'est pas du JSON canonique ({exc}).",
             )
@@ -409,12 +424,14 @@ def verify(
             found_at = next((e.sequence for e in reversed(entries) if e.hash == expected_head), None)
         if found_at is None:
             return Verification(
-                False, None,
+                False,
+                None,
                 f"The register ({len(entries)} entries, head {head}) does not contain the expected "
                 f"head {expected_head}: entries were removed from the end or the register was rewritten.",
                 f"Le registre ({len(entries)} entrées, empreinte de tête {head}) ne contient pas "
                 f"l'empreinte attendue {expected_head} : des entrées finales ont été supprimées ou "
                 "le registre a été réécrit.",
-                head, len(entries),
+                head,
+                len(entries),
             )
     return Verification(True, None, None, None, head, len(entries), found_at)

@@ -69,9 +69,7 @@ class Ballot(Generic[C]):
         tiers: list[tuple[C, ...]] = []
         for tier in self.ranking:
             if isinstance(tier, (str, bytes)) or not isinstance(tier, Iterable):
-                raise TypeError(
-                    f"each group of a ranking must be a list of candidates, got {tier!r}"
-                )
+                raise TypeError(f"each group of a ranking must be a list of candidates, got {tier!r}")
             tiers.append(tuple(tier))
         object.__setattr__(self, "ranking", tuple(tiers))
         _to_fraction(self.weight)
@@ -161,14 +159,9 @@ def count_votes(candidates: Sequence[C], ballots: Iterable[Ballot[C]]) -> Schulz
     )
 
 
-def _strongest_paths(
-    cands: Sequence[C], d: Mapping[C, Mapping[C, Fraction]]
-) -> dict[C, dict[C, Fraction]]:
+def _strongest_paths(cands: Sequence[C], d: Mapping[C, Mapping[C, Fraction]]) -> dict[C, dict[C, Fraction]]:
     """Widest paths (Floyd–Warshall): links a→b where d[a][b] > d[b][a], strength d[a][b]."""
-    p = {
-        a: {b: (d[a][b] if d[a][b] > d[b][a] else Fraction(0)) for b in cands if b != a}
-        for a in cands
-    }
+    p = {a: {b: (d[a][b] if d[a][b] > d[b][a] else Fraction(0)) for b in cands if b != a} for a in cands}
     for i in cands:
         for j in cands:
             if j == i:
@@ -187,9 +180,7 @@ def _tie_broken_order(cands: Sequence[C], p: Mapping[C, Mapping[C, Fraction]]) -
     remaining = list(cands)
     order: list[C] = []
     while remaining:
-        pick = next(
-            a for a in remaining if not any(p[b][a] > p[a][b] for b in remaining if b != a)
-        )
+        pick = next(a for a in remaining if not any(p[b][a] > p[a][b] for b in remaining if b != a))
         order.append(pick)
         remaining.remove(pick)
     return order
@@ -244,7 +235,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "even_path": (
             'Autant de voix préfèrent {x} à {y} que l\'inverse ({n} contre {n}) ; "{x}" passe '
-            "avant \"{y}\" par une chaîne de préférences plus forte ({links}), dont le maillon "
+            'avant "{y}" par une chaîne de préférences plus forte ({links}), dont le maillon '
             "le plus faible vaut {s} voix, contre {t} dans l'autre sens."
         ),
         "overturned_tie": (
@@ -259,8 +250,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
             "{s} voix dans les deux sens. L'ordre actuel du dossier est gardé : {x} avant {y}."
         ),
         "tie_none": (
-            '"{x}" et "{y}" ne sont pas départagés par les votes. '
-            "L'ordre actuel du dossier est gardé : {x} avant {y}."
+            '"{x}" et "{y}" ne sont pas départagés par les votes. L\'ordre actuel du dossier est gardé : {x} avant {y}.'
         ),
         "one": "voix préfère",
         "many": "voix préfèrent",
@@ -285,8 +275,8 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
             "from {y} to {x} is only worth {t} votes."
         ),
         "even_path": (
-            "As many votes prefer {x} to {y} as the reverse ({n} each); \"{x}\" comes before "
-            "\"{y}\" through a stronger chain of preferences ({links}), whose weakest link is "
+            'As many votes prefer {x} to {y} as the reverse ({n} each); "{x}" comes before '
+            '"{y}" through a stronger chain of preferences ({links}), whose weakest link is '
             "worth {s} votes, against {t} from {y} to {x}."
         ),
         "overturned_tie": (
@@ -300,8 +290,7 @@ _TEXTS: Mapping[str, Mapping[str, str]] = {
             "both ways. The dossier's current order is kept: {x} before {y}."
         ),
         "tie_none": (
-            '"{x}" and "{y}" are not separated by the votes. '
-            "The dossier's current order is kept: {x} before {y}."
+            '"{x}" and "{y}" are not separated by the votes. The dossier\'s current order is kept: {x} before {y}.'
         ),
         "one": "vote prefers",
         "many": "votes prefer",
@@ -361,10 +350,10 @@ def explain(result: SchulzeResult[C], names: Mapping[C, str], lang: str = "fr") 
             weight=num(result.total_weight),
         ),
     ]
+
     def links(path: Sequence[C]) -> str:
         return t["sep"].join(
-            t["link"].format(u=name(u), v=name(v), a=num(d[u][v]), b=num(d[v][u]))
-            for u, v in itertools.pairwise(path)
+            t["link"].format(u=name(u), v=name(v), a=num(d[u][v]), b=num(d[v][u])) for u, v in itertools.pairwise(path)
         )
 
     for i, x in enumerate(result.order):
@@ -378,8 +367,13 @@ def explain(result: SchulzeResult[C], names: Mapping[C, str], lang: str = "fr") 
                     n, prefer = count(d[y][x])
                     lines.append(
                         t["overturned_tie"].format(
-                            x=nx, y=ny, n=n, prefer=prefer, m=num(d[x][y]),
-                            links=links(strongest_path(result, x, y)), s=num(p[x][y]),
+                            x=nx,
+                            y=ny,
+                            n=n,
+                            prefer=prefer,
+                            m=num(d[x][y]),
+                            links=links(strongest_path(result, x, y)),
+                            s=num(p[x][y]),
                         )
                     )
                 else:
@@ -389,13 +383,14 @@ def explain(result: SchulzeResult[C], names: Mapping[C, str], lang: str = "fr") 
             if d[x][y] > d[y][x]:
                 n, prefer = count(d[x][y])
                 m, prefer_m = count(d[y][x], short=True)
-                lines.append(
-                    t["direct"].format(x=nx, y=ny, n=n, prefer=prefer, m=m, prefer_m=prefer_m)
-                )
+                lines.append(t["direct"].format(x=nx, y=ny, n=n, prefer=prefer, m=m, prefer_m=prefer_m))
                 continue
             common = {
-                "x": nx, "y": ny, "links": links(strongest_path(result, x, y)),
-                "s": num(p[x][y]), "t": num(p[y][x]),
+                "x": nx,
+                "y": ny,
+                "links": links(strongest_path(result, x, y)),
+                "s": num(p[x][y]),
+                "t": num(p[y][x]),
             }
             if d[x][y] == d[y][x]:
                 lines.append(t["even_path"].format(n=num(d[x][y]), **common))

@@ -67,8 +67,9 @@ def _receipt_html(receipt: dict[str, Any], at: datetime, files: list[PackageFile
         submitted_at=export_model.french_datetime(at),
         files=[{"name": f.name, "size": len(f.data), "sha256": f.sha256} for f in files],
         mark=None,
-        footer={"lines": (f"Empreinte du contenu : {receipt['content_hash']}",
-                          f"Registre : {receipt['register_head']}")},
+        footer={
+            "lines": (f"Empreinte du contenu : {receipt['content_hash']}", f"Registre : {receipt['register_head']}")
+        },
         author=receipt["structure"],
         created=at.replace(microsecond=0).isoformat(),
     )
@@ -91,7 +92,9 @@ def build(dossier: Dossier, found: Submission) -> list[PackageFile]:
         PackageFile("registre.json", JSON, register_json(dossier.id)),
         PackageFile("recu.json", JSON, bytes(found.receipt)),
     ]
-    files.append(PackageFile("recu.pdf", "application/pdf", receipt_pdf(register_chain.decode(found.receipt), at, files)))
+    files.append(
+        PackageFile("recu.pdf", "application/pdf", receipt_pdf(register_chain.decode(found.receipt), at, files))
+    )
     return files
 
 
@@ -99,8 +102,9 @@ def store(dossier: Dossier, found: Submission) -> list[SubmissionFile]:
     """Build the package and add it to the caller's transaction."""
     db.session.flush()  # the submission row and the submit entry, for the exports to read
     rows = [
-        SubmissionFile(submission_id=found.id, position=position, name=f.name, mimetype=f.mimetype, data=f.data,
-                       sha256=f.sha256)
+        SubmissionFile(
+            submission_id=found.id, position=position, name=f.name, mimetype=f.mimetype, data=f.data, sha256=f.sha256
+        )
         for position, f in enumerate(build(dossier, found), start=1)
     ]
     db.session.add_all(rows)

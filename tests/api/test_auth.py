@@ -318,7 +318,9 @@ def _reentry_attempt(world: DossierWorld, _attempt: int) -> Any:
     return ApiClient(world.app).post(f"/api/invitations/{token_of(link)}/accept", {})
 
 
-@pytest.mark.parametrize("attempt", [_signup_attempt, _invitation_attempt, _reentry_attempt], ids=["signup", "invitation", "reentry"])
+@pytest.mark.parametrize(
+    "attempt", [_signup_attempt, _invitation_attempt, _reentry_attempt], ids=["signup", "invitation", "reentry"]
+)
 def test_signup_and_links_are_limited_like_login(
     world: DossierWorld, sibling_app: Callable[..., Flask], attempt: Callable[..., Any]
 ) -> None:

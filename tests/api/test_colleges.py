@@ -41,7 +41,9 @@ def test_the_lead_builds_colleges_and_everyone_sees_them(world: DossierWorld) ->
 def test_observers_belong_to_no_college(world: DossierWorld, app: Flask) -> None:
     college = _create(world, "Partenaires")
     before = snapshot(app)
-    reply = world.client("lead").put(world.url(f"/members/{world.member_ids['observer']}/college"), {"college_id": college})
+    reply = world.client("lead").put(
+        world.url(f"/members/{world.member_ids['observer']}/college"), {"college_id": college}
+    )
     assert reply.status_code == 409 and reply.get_json()["error"]["code"] == "observer_cannot_vote"
     assert snapshot(app) == before
 
@@ -77,7 +79,9 @@ def test_bad_colleges_are_refused_and_change_nothing(
 def test_unknown_college_or_member_is_404(world: DossierWorld, app: Flask) -> None:
     before = snapshot(app)
     lead = world.client("lead")
-    assert lead.put(world.url(f"/members/{world.member_ids['partner']}/college"), {"college_id": 999}).status_code == 404
+    assert (
+        lead.put(world.url(f"/members/{world.member_ids['partner']}/college"), {"college_id": 999}).status_code == 404
+    )
     assert lead.put(world.url("/members/999/college"), {"college_id": None}).status_code == 404
     assert lead.patch(world.url("/colleges/999"), {"weight": 2}).status_code == 404
     assert snapshot(app) == before

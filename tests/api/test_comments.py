@@ -76,7 +76,10 @@ def test_bad_comments_are_refused_and_change_nothing(
 def test_unknown_document_and_thread_are_404(world: DossierWorld, app: Flask) -> None:
     before = snapshot(app)
     lead = world.client("lead")
-    assert lead.post(world.url("/documents/action-999/comments"), {"question": "objectifs", "body": "x"}).status_code == 404
+    assert (
+        lead.post(world.url("/documents/action-999/comments"), {"question": "objectifs", "body": "x"}).status_code
+        == 404
+    )
     assert lead.post(world.url("/comments/999/replies"), {"body": "x"}).status_code == 404
     assert snapshot(app) == before
 

@@ -96,7 +96,9 @@ def test_a_partner_proposes_and_every_member_sees_the_proposal(world: DossierWor
     ]
     assert proposed["eligible_count"] == 3 and proposed["voted_count"] == 0
     # Closing early waits until every voter has voted (silence must have until the deadline).
-    assert proposed["may_vote"] and not proposed["may_close"] and not proposed["may_amend"] and not proposed["may_state"]
+    assert (
+        proposed["may_vote"] and not proposed["may_close"] and not proposed["may_amend"] and not proposed["may_state"]
+    )
 
     seen = decision_of(world, proposed["id"], "observer")
     assert seen["text"] == proposed["text"] and seen["may_vote"] is False and seen["may_close"] is False
@@ -130,12 +132,20 @@ def test_a_partner_proposes_and_every_member_sees_the_proposal(world: DossierWor
     ],
 )
 def test_a_bad_proposal_is_refused_and_changes_nothing(
-    world: DossierWorld, app: Flask, frozen_clock: ControlledClock, fields: dict[str, Any], status: int, code: str,
+    world: DossierWorld,
+    app: Flask,
+    frozen_clock: ControlledClock,
+    fields: dict[str, Any],
+    status: int,
+    code: str,
     field: str | None,
 ) -> None:
     moments = {"PAST": frozen_clock.later(-timedelta(seconds=1)), "FAR": frozen_clock.later(timedelta(days=91))}
     body = {
-        "title": "Budget", "text": "Un texte.", "rule": "majorite_simple", "quorum_percent": 50,
+        "title": "Budget",
+        "text": "Un texte.",
+        "rule": "majorite_simple",
+        "quorum_percent": 50,
         "closes_at": frozen_clock.later(),
     } | {k: moments.get(v, v) if isinstance(v, str) else v for k, v in fields.items()}
     before = snapshot(app)
@@ -157,8 +167,12 @@ def test_what_can_be_proposed_depends_on_the_state_of_the_dossier(world: Dossier
     for kind in ("general", "priority_order"):
         reply = lead.post(world.url("/decisions"), base | {"kind": kind, "closes_at": soon(), "poll_id": None})
         assert_error(reply, 409, "decision_kind_not_possible")
-    assert_error(lead.post(world.url("/decisions"), base | {"kind": "final_approval", "closes_at": soon()}), 422,
-                 "validation_error", "kind")
+    assert_error(
+        lead.post(world.url("/decisions"), base | {"kind": "final_approval", "closes_at": soon()}),
+        422,
+        "validation_error",
+        "kind",
+    )
     assert_error(lead.post(world.url("/reopen")), 409, "reopen_needs_decision")
     assert snapshot(app) == before
 
@@ -169,7 +183,11 @@ def test_what_can_be_proposed_depends_on_the_state_of_the_dossier(world: Dossier
     assert close_decision(world, "partner", reopen["id"])["adopted"] is True
     assert ok(lead.get(world.url("/lifecycle")))["reopen_decision_adopted"] is True
     reopened = ok(lead.post(world.url("/reopen")))
-    assert reopened["state"] == "brouillon" and reopened["frozen_content_hash"] is None and reopened["final_approval"] is None
+    assert (
+        reopened["state"] == "brouillon"
+        and reopened["frozen_content_hash"] is None
+        and reopened["final_approval"] is None
+    )
     assert decision_of(world, approval["decision_id"])["state"] == "cancelled"
     assert [e["kind"] for e in register_entries(world)] == ["freeze", "decision", "reopen"]
     assert propose(world, "lead")["kind"] == "general"  # a draft again
@@ -200,43 +218,135 @@ def test_about_the_text_records_the_content_hash_when_the_vote_opens(world: Doss
 
 # votes: who -> choice, or (choice, reason) for an objection, or (choice, reason, "withdrawn")
 RULE_CASES = [
-    pytest.param("majorite_simple", 50, {"lead": "pour", "partner": "contre", "beneficiary": "abstention"},
-                 False, True, "Non adoptée : pas de majorité simple (1 pour, 1 contre, 1 abstention ; égalité, "
-                 "abstentions non comptées).", id="simple-tie-not-adopted"),
-    pytest.param("majorite_simple", 50, {"lead": "pour", "partner": "pour", "beneficiary": "contre"},
-                 True, True, "Adoptée à la majorité simple : 2 pour, 1 contre.", id="simple-adopted"),
+    pytest.param(
+        "majorite_simple",
+        50,
+        {"lead": "pour", "partner": "contre", "beneficiary": "abstention"},
+        False,
+        True,
+        "Non adoptée : pas de majorité simple (1 pour, 1 contre, 1 abstention ; égalité, abstentions non comptées).",
+        id="simple-tie-not-adopted",
+    ),
+    pytest.param(
+        "majorite_simple",
+        50,
+        {"lead": "pour", "partner": "pour", "beneficiary": "contre"},
+        True,
+        True,
+        "Adoptée à la majorité simple : 2 pour, 1 contre.",
+        id="simple-adopted",
+    ),
     pytest.param("majorite_simple", 0, {}, False, True, "aucun vote exprimé", id="simple-nobody-voted"),
-    pytest.param("majorite_qualifiee", 50, {"lead": "pour", "partner": "pour", "beneficiary": "contre"},
-                 True, True, f"Adoptée à la majorité qualifiée : 66,6{NBSP}% de pour parmi les votes exprimés, "
-                 "il fallait 2/3 ; 2 pour, 1 contre.", id="qualified-exactly-two-thirds"),
-    pytest.param("majorite_qualifiee", 50, {"lead": "pour", "partner": "contre", "beneficiary": "abstention"},
-                 False, True, "majorité qualifiée non atteinte", id="qualified-half-not-adopted"),
-    pytest.param("majorite_qualifiee", 50, {"lead": "pour", "partner": "abstention", "beneficiary": "abstention"},
-                 True, True, "abstentions non comptées", id="qualified-abstentions-not-counted"),
-    pytest.param("unanimite", 100, {"lead": "pour", "partner": "pour", "beneficiary": "abstention"},
-                 True, True, "Adoptée à l'unanimité : 2 pour, 0 contre, 1 abstention ; abstentions admises.",
-                 id="unanimity-with-abstention"),
-    pytest.param("unanimite", 50, {"lead": "pour", "partner": "pour", "beneficiary": "contre"},
-                 False, True, "pas d'unanimité", id="unanimity-broken"),
-    pytest.param("unanimite", 50, {"lead": "abstention", "partner": "abstention"},
-                 False, True, "aucun pour", id="unanimity-nobody-for"),
-    pytest.param("consentement", 50, {"lead": "pour", "beneficiary": ("objection", "Le jardin est trop loin.")},
-                 False, True, "Non adoptée : objection maintenue (1 objection maintenue : « Le jardin est trop loin. »).",
-                 id="consent-objection-maintained"),
-    pytest.param("consentement", 50,
-                 {"lead": "pour", "beneficiary": ("objection", "Le jardin est trop loin.", "withdrawn")},
-                 True, True, "Adoptée par consentement : aucune objection maintenue, 1 retirée.",
-                 id="consent-objection-withdrawn"),
+    pytest.param(
+        "majorite_qualifiee",
+        50,
+        {"lead": "pour", "partner": "pour", "beneficiary": "contre"},
+        True,
+        True,
+        f"Adoptée à la majorité qualifiée : 66,6{NBSP}% de pour parmi les votes exprimés, "
+        "il fallait 2/3 ; 2 pour, 1 contre.",
+        id="qualified-exactly-two-thirds",
+    ),
+    pytest.param(
+        "majorite_qualifiee",
+        50,
+        {"lead": "pour", "partner": "contre", "beneficiary": "abstention"},
+        False,
+        True,
+        "majorité qualifiée non atteinte",
+        id="qualified-half-not-adopted",
+    ),
+    pytest.param(
+        "majorite_qualifiee",
+        50,
+        {"lead": "pour", "partner": "abstention", "beneficiary": "abstention"},
+        True,
+        True,
+        "abstentions non comptées",
+        id="qualified-abstentions-not-counted",
+    ),
+    pytest.param(
+        "unanimite",
+        100,
+        {"lead": "pour", "partner": "pour", "beneficiary": "abstention"},
+        True,
+        True,
+        "Adoptée à l'unanimité : 2 pour, 0 contre, 1 abstention ; abstentions admises.",
+        id="unanimity-with-abstention",
+    ),
+    pytest.param(
+        "unanimite",
+        50,
+        {"lead": "pour", "partner": "pour", "beneficiary": "contre"},
+        False,
+        True,
+        "pas d'unanimité",
+        id="unanimity-broken",
+    ),
+    pytest.param(
+        "unanimite",
+        50,
+        {"lead": "abstention", "partner": "abstention"},
+        False,
+        True,
+        "aucun pour",
+        id="unanimity-nobody-for",
+    ),
+    pytest.param(
+        "consentement",
+        50,
+        {"lead": "pour", "beneficiary": ("objection", "Le jardin est trop loin.")},
+        False,
+        True,
+        "Non adoptée : objection maintenue (1 objection maintenue : « Le jardin est trop loin. »).",
+        id="consent-objection-maintained",
+    ),
+    pytest.param(
+        "consentement",
+        50,
+        {"lead": "pour", "beneficiary": ("objection", "Le jardin est trop loin.", "withdrawn")},
+        True,
+        True,
+        "Adoptée par consentement : aucune objection maintenue, 1 retirée.",
+        id="consent-objection-withdrawn",
+    ),
     pytest.param("consentement", 0, {}, True, True, "aucune objection maintenue", id="consent-silence"),
-    pytest.param("consentement", 50, {"partner": "abstention"}, False, False,
-                 "Quorum non atteint : 1 participant sur 3, il en fallait au moins 2", id="consent-quorum-missed"),
-    pytest.param("majorite_simple", 100, {"lead": "pour", "partner": "pour"}, False, False,
-                 "Non adoptée : le quorum n'est pas atteint.", id="quorum-100-missed"),
-    pytest.param("unanimite", 67, {"lead": "pour", "partner": "pour"}, False, False,
-                 f"Quorum non atteint : 2 participants sur 3, il en fallait au moins 3 (quorum 67{NBSP}%).",
-                 id="quorum-67-two-of-three"),
-    pytest.param("unanimite", 66, {"lead": "pour", "partner": "pour"}, True, True,
-                 f"Quorum atteint : 2 participants sur 3 (quorum 66{NBSP}%).", id="quorum-66-two-of-three"),
+    pytest.param(
+        "consentement",
+        50,
+        {"partner": "abstention"},
+        False,
+        False,
+        "Quorum non atteint : 1 participant sur 3, il en fallait au moins 2",
+        id="consent-quorum-missed",
+    ),
+    pytest.param(
+        "majorite_simple",
+        100,
+        {"lead": "pour", "partner": "pour"},
+        False,
+        False,
+        "Non adoptée : le quorum n'est pas atteint.",
+        id="quorum-100-missed",
+    ),
+    pytest.param(
+        "unanimite",
+        67,
+        {"lead": "pour", "partner": "pour"},
+        False,
+        False,
+        f"Quorum non atteint : 2 participants sur 3, il en fallait au moins 3 (quorum 67{NBSP}%).",
+        id="quorum-67-two-of-three",
+    ),
+    pytest.param(
+        "unanimite",
+        66,
+        {"lead": "pour", "partner": "pour"},
+        True,
+        True,
+        f"Quorum atteint : 2 participants sur 3 (quorum 66{NBSP}%).",
+        id="quorum-66-two-of-three",
+    ),
 ]
 
 
@@ -252,7 +362,12 @@ def cast(world: DossierWorld, decision_id: int, votes: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(("rule", "quorum", "votes", "adopted", "quorum_reached", "reason"), RULE_CASES)
 def test_each_rule_decides_as_stated(
-    world: DossierWorld, rule: str, quorum: int, votes: dict[str, Any], adopted: bool, quorum_reached: bool,
+    world: DossierWorld,
+    rule: str,
+    quorum: int,
+    votes: dict[str, Any],
+    adopted: bool,
+    quorum_reached: bool,
     reason: str,
 ) -> None:
     decision = propose(world, "partner", rule=rule, quorum_percent=quorum)["id"]
@@ -288,15 +403,35 @@ def test_each_rule_decides_as_stated(
     ("rule", "body", "code", "field"),
     [
         pytest.param("consentement", {"choice": "contre"}, "contre_not_allowed", None, id="contre-under-consent"),
-        pytest.param("majorite_simple", {"choice": "objection", "reason": "Non."}, "objection_not_allowed", None,
-                     id="objection-under-majority"),
-        pytest.param("majorite_qualifiee", {"choice": "objection", "reason": "Non."}, "objection_not_allowed", None,
-                     id="objection-under-qualified"),
-        pytest.param("unanimite", {"choice": "objection", "reason": "Non."}, "objection_not_allowed", None,
-                     id="objection-under-unanimity"),
+        pytest.param(
+            "majorite_simple",
+            {"choice": "objection", "reason": "Non."},
+            "objection_not_allowed",
+            None,
+            id="objection-under-majority",
+        ),
+        pytest.param(
+            "majorite_qualifiee",
+            {"choice": "objection", "reason": "Non."},
+            "objection_not_allowed",
+            None,
+            id="objection-under-qualified",
+        ),
+        pytest.param(
+            "unanimite",
+            {"choice": "objection", "reason": "Non."},
+            "objection_not_allowed",
+            None,
+            id="objection-under-unanimity",
+        ),
         pytest.param("consentement", {"choice": "objection"}, "objection_needs_reason", None, id="objection-no-reason"),
-        pytest.param("consentement", {"choice": "objection", "reason": "   "}, "validation_error", "reason",
-                     id="objection-blank-reason"),
+        pytest.param(
+            "consentement",
+            {"choice": "objection", "reason": "   "},
+            "validation_error",
+            "reason",
+            id="objection-blank-reason",
+        ),
         pytest.param("majorite_simple", {"choice": "peut-être"}, "validation_error", "choice", id="unknown-choice"),
         pytest.param("majorite_simple", {}, "validation_error", "choice", id="no-choice"),
     ],
@@ -325,10 +460,13 @@ def test_votes_change_until_the_close_and_not_after(world: DossierWorld, app: Fl
 
     before = snapshot(app)
     beneficiary = world.client("beneficiary")
-    assert_error(beneficiary.put(world.url(f"/decisions/{decision}/vote"), {"choice": "contre"}), 409, "decision_closed")
+    assert_error(
+        beneficiary.put(world.url(f"/decisions/{decision}/vote"), {"choice": "contre"}), 409, "decision_closed"
+    )
     assert_error(world.client("lead").post(world.url(f"/decisions/{decision}/close")), 409, "decision_closed")
-    assert_error(beneficiary.put(world.url(f"/decisions/{decision}/objection"), {"maintained": True}), 409,
-                 "decision_closed")
+    assert_error(
+        beneficiary.put(world.url(f"/decisions/{decision}/objection"), {"maintained": True}), 409, "decision_closed"
+    )
     assert snapshot(app) == before
 
 
@@ -350,10 +488,14 @@ def test_only_the_electorate_fixed_at_opening_votes(world: DossierWorld, app: Fl
     world.user_ids["late"] = join(app, world.dossier_id, world.user_ids["lead"], Role.BENEFICIARY, "Tardif")
     assert decision_of(world, decision, "late")["may_vote"] is False
     before = snapshot(app)
-    assert_error(world.client("late").put(world.url(f"/decisions/{decision}/vote"), {"choice": "pour"}), 403,
-                 "not_in_electorate")
-    assert_error(world.client("observer").put(world.url(f"/decisions/{decision}/vote"), {"choice": "pour"}), 403,
-                 "not_in_electorate")
+    assert_error(
+        world.client("late").put(world.url(f"/decisions/{decision}/vote"), {"choice": "pour"}), 403, "not_in_electorate"
+    )
+    assert_error(
+        world.client("observer").put(world.url(f"/decisions/{decision}/vote"), {"choice": "pour"}),
+        403,
+        "not_in_electorate",
+    )
     assert snapshot(app) == before
     assert propose(world)["eligible_count"] == 4  # the next decision counts them
 
@@ -378,36 +520,52 @@ def test_the_integration_round_amends_the_text_and_keeps_its_history(world: Doss
     vote(world, "lead", decision, "pour")
     objected = vote(world, "beneficiary", decision, "objection", "  Je travaille le samedi.  ")
     assert objected["my_vote"] == voter(objected, "Béa")
-    assert (objected["my_vote"]["choice"], objected["my_vote"]["reason"], objected["my_vote"]["maintained"],
-            objected["my_vote"]["revision"]) == ("objection", "Je travaille le samedi.", True, 1)
+    assert (
+        objected["my_vote"]["choice"],
+        objected["my_vote"]["reason"],
+        objected["my_vote"]["maintained"],
+        objected["my_vote"]["revision"],
+    ) == ("objection", "Je travaille le samedi.", True, 1)
     assert objected["integration_round"] is True
-    assert objected["objections"] == [{"voter": "Béa", "reason": "Je travaille le samedi.", "maintained": True,
-                                       "revision": 1}]
+    assert objected["objections"] == [
+        {"voter": "Béa", "reason": "Je travaille le samedi.", "maintained": True, "revision": 1}
+    ]
     assert decision_of(world, decision, "partner")["may_amend"] is True
     assert decision_of(world, decision, "lead")["may_amend"] is False
 
     before = snapshot(app)
     amend = {"text": "Le jardin ouvre le samedi et le mercredi.", "note": "Pour celles qui travaillent le samedi."}
     assert_error(world.client("lead").post(world.url(f"/decisions/{decision}/amend"), amend), 403, "not_proposer")
-    assert_error(world.client("beneficiary").post(world.url(f"/decisions/{decision}/amend"), amend), 403, "not_proposer")
+    assert_error(
+        world.client("beneficiary").post(world.url(f"/decisions/{decision}/amend"), amend), 403, "not_proposer"
+    )
     same = {"text": "  Le jardin ouvre le samedi.  "}
     assert_error(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), same), 422, "text_unchanged")
-    assert_error(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), {"text": ""}), 422,
-                 "validation_error", "text")
+    assert_error(
+        world.client("partner").post(world.url(f"/decisions/{decision}/amend"), {"text": ""}),
+        422,
+        "validation_error",
+        "text",
+    )
     assert snapshot(app) == before
 
     amended = ok(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), amend))
     assert amended["text"] == amend["text"]
     assert voter(amended, "Béa")["revision"] == 1  # her objection was on version 1
-    maintained = ok(world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": True}))
+    maintained = ok(
+        world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": True})
+    )
     assert maintained["my_vote"]["revision"] == 2 and maintained["my_vote"]["maintained"] is True
 
     second = {"text": "Le jardin ouvre le mercredi et le dimanche.", "note": "Ni samedi, ni travail."}
     ok(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), second))
-    withdrawn = ok(world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": False}))
+    withdrawn = ok(
+        world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": False})
+    )
     assert withdrawn["integration_round"] is False and withdrawn["my_vote"]["revision"] == 3
-    assert withdrawn["objections"] == [{"voter": "Béa", "reason": "Je travaille le samedi.", "maintained": False,
-                                        "revision": 3}]
+    assert withdrawn["objections"] == [
+        {"voter": "Béa", "reason": "Je travaille le samedi.", "maintained": False, "revision": 3}
+    ]
     assert decision_of(world, decision, "partner")["may_amend"] is False
     assert voter(decision_of(world, decision), "Léa Porteur")["revision"] == 1  # voted pour on version 1
 
@@ -427,8 +585,7 @@ def test_the_integration_round_amends_the_text_and_keeps_its_history(world: Doss
     recorded = decision_entry(world, decision)["content"]
     assert recorded["text"] == second["text"] and recorded["version"] == 3
     assert recorded["objections"] == [{"reason": "Je travaille le samedi.", "maintained": False, "voter": "Béa"}]
-    assert_error(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), third), 409,
-                 "decision_closed")
+    assert_error(world.client("partner").post(world.url(f"/decisions/{decision}/amend"), third), 409, "decision_closed")
     register_verifies(world)
 
 
@@ -440,10 +597,17 @@ def test_an_objection_can_be_maintained_or_withdrawn_only_by_its_objector(world:
     for who in ("lead", "partner"):  # no objection of their own (the lead has not voted, the partner is pour)
         reply = world.client(who).put(world.url(f"/decisions/{decision}/objection"), {"maintained": False})
         assert_error(reply, 409, "no_objection")
-    assert_error(world.client("observer").put(world.url(f"/decisions/{decision}/objection"), {"maintained": False}),
-                 403, "not_in_electorate")
-    assert_error(world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": "non"}),
-                 422, "validation_error", "maintained")
+    assert_error(
+        world.client("observer").put(world.url(f"/decisions/{decision}/objection"), {"maintained": False}),
+        403,
+        "not_in_electorate",
+    )
+    assert_error(
+        world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": "non"}),
+        422,
+        "validation_error",
+        "maintained",
+    )
     assert snapshot(app) == before
     assert close_decision(world, "lead", decision)["adopted"] is False  # still maintained
 
@@ -480,12 +644,18 @@ def test_the_proposer_states_the_outcome_once_after_the_close(world: DossierWorl
     assert closed["adopted"] is False and closed["may_state"] is True
     assert decision_of(world, decision, "lead")["may_state"] is False
     before = snapshot(app)
-    assert_error(world.client("lead").post(world.url(f"/decisions/{decision}/statement"), statement), 403,
-                 "not_proposer")
-    assert_error(world.client("beneficiary").post(world.url(f"/decisions/{decision}/statement"), statement), 403,
-                 "not_proposer")
-    assert_error(partner.post(world.url(f"/decisions/{decision}/statement"), {"statement": "   "}), 422,
-                 "validation_error", "statement")
+    assert_error(
+        world.client("lead").post(world.url(f"/decisions/{decision}/statement"), statement), 403, "not_proposer"
+    )
+    assert_error(
+        world.client("beneficiary").post(world.url(f"/decisions/{decision}/statement"), statement), 403, "not_proposer"
+    )
+    assert_error(
+        partner.post(world.url(f"/decisions/{decision}/statement"), {"statement": "   "}),
+        422,
+        "validation_error",
+        "statement",
+    )
     assert snapshot(app) == before
 
     stated = ok(partner.post(world.url(f"/decisions/{decision}/statement"), statement))
@@ -498,8 +668,11 @@ def test_the_proposer_states_the_outcome_once_after_the_close(world: DossierWorl
     assert entry["content"]["title"] == "Budget du jardin"
 
     before = snapshot(app)
-    assert_error(partner.post(world.url(f"/decisions/{decision}/statement"), {"statement": "Autre chose."}), 409,
-                 "statement_exists")
+    assert_error(
+        partner.post(world.url(f"/decisions/{decision}/statement"), {"statement": "Autre chose."}),
+        409,
+        "statement_exists",
+    )
     assert snapshot(app) == before
     assert decision_of(world, decision)["statement"] == statement["statement"].strip()
     register_verifies(world)
@@ -517,21 +690,26 @@ def test_secret_ballots_hide_everyone_elses_choice(world: DossierWorld) -> None:
     for viewer, own in mine.items():
         seen = decision_of(world, decision, viewer)
         assert seen["secret"] is True
-        assert {v["name"]: v["voted"] for v in seen["voters"]} == {"Léa Porteur": True, "Paul Partenaire": False,
-                                                                   "Béa": True}
+        assert {v["name"]: v["voted"] for v in seen["voters"]} == {
+            "Léa Porteur": True,
+            "Paul Partenaire": False,
+            "Béa": True,
+        }
         for v in seen["voters"]:
             if v["name"] != names.get(viewer):
                 assert (v["choice"], v["reason"], v["maintained"], v["revision"]) == (None, None, None, None), v
         assert (seen["my_vote"] or {}).get("choice") == own
         # the objection's reason is shown (it is to be integrated), never its author
-        assert seen["objections"] == [{"voter": None, "reason": "Pas assez de place pour les enfants.",
-                                       "maintained": True, "revision": 1}]
+        assert seen["objections"] == [
+            {"voter": None, "reason": "Pas assez de place pour les enfants.", "maintained": True, "revision": 1}
+        ]
     assert decision_of(world, decision, "beneficiary")["my_vote"]["reason"] == "Pas assez de place pour les enfants."
 
     closed = close_decision(world, "lead", decision)
     assert closed["adopted"] is False
-    assert closed["outcome"]["objections"] == [{"reason": "Pas assez de place pour les enfants.", "maintained": True,
-                                                "voter": None}]
+    assert closed["outcome"]["objections"] == [
+        {"reason": "Pas assez de place pour les enfants.", "maintained": True, "voter": None}
+    ]
     recorded = decision_entry(world, decision)["content"]
     assert recorded["secret"] is True and "Béa" not in json.dumps(recorded, ensure_ascii=False)
     assert voter(decision_of(world, decision, "partner"), "Léa Porteur")["choice"] is None  # still secret after
@@ -543,7 +721,9 @@ def test_named_ballots_show_everyones_choice(world: DossierWorld) -> None:
     vote(world, "beneficiary", decision, "contre")
     seen = decision_of(world, decision, "observer")
     assert [(v["name"], v["choice"]) for v in seen["voters"]] == [
-        ("Léa Porteur", "pour"), ("Paul Partenaire", None), ("Béa", "contre")
+        ("Léa Porteur", "pour"),
+        ("Paul Partenaire", None),
+        ("Béa", "contre"),
     ]
     assert seen["my_vote"] is None
 
@@ -557,8 +737,10 @@ def test_double_majority_needs_the_rule_in_every_college(world: DossierWorld) ->
     votes = {"lead": "pour", "partner": "pour", "beneficiary": "contre"}
 
     double = propose(world, "lead", rule="majorite_simple", require_every_college=True)
-    assert double["colleges"] == {str(porteur): {"name": "Porteur et partenaires", "weight": 2},
-                                  str(beneficiaires): {"name": "Bénéficiaires", "weight": 1}}
+    assert double["colleges"] == {
+        str(porteur): {"name": "Porteur et partenaires", "weight": 2},
+        str(beneficiaires): {"name": "Bénéficiaires", "weight": 1},
+    }
     assert voter(double, "Béa")["college"] == "Bénéficiaires"
     simple = propose(world, "lead", rule="majorite_simple", require_every_college=False)
     for decision in (double["id"], simple["id"]):
@@ -636,8 +818,9 @@ def test_the_deadline_closes_the_decision_and_computes_the_outcome_on_read(
 
 
 def test_a_vote_sent_after_the_deadline_is_not_counted(world: DossierWorld, frozen_clock: ControlledClock) -> None:
-    decision = propose(world, "lead", rule="majorite_simple", quorum_percent=0,
-                       closes_at=frozen_clock.later(timedelta(hours=2)))["id"]
+    decision = propose(
+        world, "lead", rule="majorite_simple", quorum_percent=0, closes_at=frozen_clock.later(timedelta(hours=2))
+    )["id"]
     vote(world, "lead", decision, "pour")
     frozen_clock.advance(timedelta(hours=2))  # exactly the deadline
     late = world.client("partner").put(world.url(f"/decisions/{decision}/vote"), {"choice": "contre"})
@@ -656,8 +839,9 @@ def test_a_decision_adopts_a_priority_vote_and_reorders_the_actions(world: Dossi
         ballot(world, who, poll, [[cuisine], [jardin]])
     order = {"kind": "priority_order", "poll_id": poll, "title": "Ordre de priorité", "text": "Nous adoptons l'ordre."}
     before = snapshot(app)
-    early = world.client("lead").post(world.url("/decisions"), order | {
-        "rule": "majorite_simple", "quorum_percent": 50, "closes_at": soon()})
+    early = world.client("lead").post(
+        world.url("/decisions"), order | {"rule": "majorite_simple", "quorum_percent": 50, "closes_at": soon()}
+    )
     assert_error(early, 409, "poll_not_counted")  # the poll is still open
     assert snapshot(app) == before
     ok(world.client("lead").post(world.url(f"/polls/{poll}/close")))
@@ -666,8 +850,9 @@ def test_a_decision_adopts_a_priority_vote_and_reorders_the_actions(world: Dossi
     decision = propose(world, "partner", rule="majorite_simple", about_text=True, **order)
     assert decision["kind"] == "priority_order" and decision["poll_id"] == poll
     before = snapshot(app)
-    again = world.client("lead").post(world.url("/decisions"), order | {
-        "rule": "majorite_simple", "quorum_percent": 50, "closes_at": soon()})
+    again = world.client("lead").post(
+        world.url("/decisions"), order | {"rule": "majorite_simple", "quorum_percent": 50, "closes_at": soon()}
+    )
     assert_error(again, 409, "decision_already_open")
     assert snapshot(app) == before
 
@@ -691,8 +876,9 @@ def test_a_decision_adopts_a_priority_vote_and_reorders_the_actions(world: Dossi
     assert ok(world.client("lead").get(world.url("/lifecycle")))["order_adopted"] is True
 
     before = snapshot(app)
-    twice = world.client("lead").post(world.url("/decisions"), order | {
-        "rule": "majorite_simple", "quorum_percent": 50, "closes_at": soon()})
+    twice = world.client("lead").post(
+        world.url("/decisions"), order | {"rule": "majorite_simple", "quorum_percent": 50, "closes_at": soon()}
+    )
     assert_error(twice, 409, "poll_already_adopted")
     assert snapshot(app) == before
     register_verifies(world)
@@ -719,8 +905,15 @@ def test_a_poll_adopted_on_close_cannot_be_adopted_again(world: DossierWorld, ap
     jardin, cuisine = world.action_ids
     poll = closed_poll(world, [[cuisine], [jardin]], adopt_on_close=True)
     before = snapshot(app)
-    body = {"kind": "priority_order", "poll_id": poll, "title": "Ordre", "text": "Adopter.", "rule": "unanimite",
-            "quorum_percent": 50, "closes_at": soon()}
+    body = {
+        "kind": "priority_order",
+        "poll_id": poll,
+        "title": "Ordre",
+        "text": "Adopter.",
+        "rule": "unanimite",
+        "quorum_percent": 50,
+        "closes_at": soon(),
+    }
     assert_error(world.client("lead").post(world.url("/decisions"), body), 409, "poll_already_adopted")
     assert snapshot(app) == before
 
@@ -730,8 +923,15 @@ def test_a_priority_order_decision_whose_deadline_passed_adopts_the_order_on_rea
 ) -> None:
     jardin, cuisine = world.action_ids
     poll = closed_poll(world, [[cuisine], [jardin]])
-    decision = propose(world, "lead", rule="consentement", quorum_percent=0, kind="priority_order", poll_id=poll,
-                       closes_at=frozen_clock.later(timedelta(days=1)))["id"]
+    decision = propose(
+        world,
+        "lead",
+        rule="consentement",
+        quorum_percent=0,
+        kind="priority_order",
+        poll_id=poll,
+        closes_at=frozen_clock.later(timedelta(days=1)),
+    )["id"]
     vote(world, "partner", decision, "pour")
     frozen_clock.advance(timedelta(days=2))
     assert decision_of(world, decision)["adopted"] is True
@@ -783,8 +983,15 @@ def test_proposing_to_adopt_a_poll_past_its_deadline_counts_it_first(
     poll = open_poll(world, adopt_on_close=False, closes_at=frozen_clock.later(timedelta(days=1)))["id"]
     ballot(world, "lead", poll, [[cuisine], [jardin]])
     frozen_clock.advance(timedelta(days=2))
-    body = {"kind": "priority_order", "poll_id": poll, "title": "Ordre", "text": "Adopter.", "rule": "unanimite",
-            "quorum_percent": 50, "closes_at": frozen_clock.later()}
+    body = {
+        "kind": "priority_order",
+        "poll_id": poll,
+        "title": "Ordre",
+        "text": "Adopter.",
+        "rule": "unanimite",
+        "quorum_percent": 50,
+        "closes_at": frozen_clock.later(),
+    }
     reply = world.client("lead").post(world.url("/decisions"), body)
     assert reply.status_code == 201, reply.get_json()
 
@@ -797,8 +1004,15 @@ def test_a_priority_order_decision_survives_a_change_of_the_actions(
     outdated order) and the dossier's votes stay readable."""
     jardin, cuisine = world.action_ids
     poll = closed_poll(world, [[cuisine], [jardin]])
-    decision = propose(world, "lead", rule="majorite_simple", quorum_percent=0, kind="priority_order", poll_id=poll,
-                       closes_at=frozen_clock.later(timedelta(days=1)))["id"]
+    decision = propose(
+        world,
+        "lead",
+        rule="majorite_simple",
+        quorum_percent=0,
+        kind="priority_order",
+        poll_id=poll,
+        closes_at=frozen_clock.later(timedelta(days=1)),
+    )["id"]
     vote(world, "lead", decision, "pour")
     added = world.client("lead").post(world.url("/actions"), {"title": "Atelier"})
     if added.status_code == 409:
@@ -817,8 +1031,9 @@ def test_a_priority_order_decision_survives_a_change_of_the_actions(
 def test_closing_a_priority_order_decision_after_the_actions_changed(world: DossierWorld) -> None:
     jardin, cuisine = world.action_ids
     poll = closed_poll(world, [[cuisine], [jardin]])
-    decision = propose(world, "lead", rule="majorite_simple", quorum_percent=0, kind="priority_order",
-                       poll_id=poll)["id"]
+    decision = propose(world, "lead", rule="majorite_simple", quorum_percent=0, kind="priority_order", poll_id=poll)[
+        "id"
+    ]
     vote(world, "lead", decision, "pour")
     added = world.client("lead").post(world.url("/actions"), {"title": "Atelier"})
     if added.status_code == 409:
@@ -833,8 +1048,9 @@ def test_freezing_waits_for_a_pending_priority_order_decision(world: DossierWorl
     still reorder them must be closed first."""
     jardin, cuisine = world.action_ids
     poll = closed_poll(world, [[cuisine], [jardin]])
-    decision = propose(world, "lead", rule="majorite_simple", quorum_percent=0, kind="priority_order",
-                       poll_id=poll)["id"]
+    decision = propose(world, "lead", rule="majorite_simple", quorum_percent=0, kind="priority_order", poll_id=poll)[
+        "id"
+    ]
     vote(world, "lead", decision, "pour")
     before = snapshot(app)
     assert_error(world.client("lead").post(world.url("/freeze"), {"closes_at": soon()}), 409, "order_decision_open")

@@ -40,8 +40,15 @@ def test_content_stored_under_another_spelling_is_not_served(world: DossierWorld
         pycrdt.XmlElement("paragraph", None, [pycrdt.XmlText("à côté")])
     )
     with world.app.app_context():
-        documents.append([(documents.DocumentRef(world.dossier_id, f"action-0{action_id}"), world.user_ids["lead"],
-                           doc.get_update())])
+        documents.append(
+            [
+                (
+                    documents.DocumentRef(world.dossier_id, f"action-0{action_id}"),
+                    world.user_ids["lead"],
+                    doc.get_update(),
+                )
+            ]
+        )
         db.session.commit()
         db.session.remove()
     assert_error(world.client("lead").get(world.url(f"/documents/action-0{action_id}/answers")), 404, "not_found")

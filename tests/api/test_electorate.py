@@ -59,8 +59,16 @@ def test_a_voter_demoted_after_opening_still_objects_and_blocks(world: DossierWo
     seen = decision_of(world, decision, "partner")
     assert seen["may_vote"] is True
     assert voter(seen, "partner", world) | {"voted": False} == {
-        "user_id": world.user_ids["partner"], "name": "Paul Partenaire", "role": "partner", "college": None,
-        "voted": False, "left": False, "choice": None, "reason": None, "maintained": None, "revision": None,
+        "user_id": world.user_ids["partner"],
+        "name": "Paul Partenaire",
+        "role": "partner",
+        "college": None,
+        "voted": False,
+        "left": False,
+        "choice": None,
+        "reason": None,
+        "maintained": None,
+        "revision": None,
     }
     vote(world, "partner", decision, "objection", "Le budget des semences n'est pas chiffré.")
     objection = world.url(f"/decisions/{decision}/objection")
@@ -72,16 +80,20 @@ def test_a_voter_demoted_after_opening_still_objects_and_blocks(world: DossierWo
     # An observer who was never in the electorate still cannot vote in the next one.
     later = propose(world, "lead")["id"]
     assert decision_of(world, later, "partner")["may_vote"] is False
-    assert_error(world.client("partner").put(world.url(f"/decisions/{later}/vote"), {"choice": "pour"}), 403,
-                 "not_in_electorate")
+    assert_error(
+        world.client("partner").put(world.url(f"/decisions/{later}/vote"), {"choice": "pour"}), 403, "not_in_electorate"
+    )
 
 
 def test_a_proposer_demoted_after_opening_still_amends_closes_and_states(world: DossierWorld) -> None:
     decision = propose(world, "partner", rule="consentement", quorum_percent=0)["id"]
     vote(world, "beneficiary", decision, "objection", "Et l'arrosage ?")
     demote(world, "partner")
-    amended = ok(world.client("partner").post(world.url(f"/decisions/{decision}/amend"),
-                                              {"text": "500 euros aux semences et à l'arrosage.", "note": None}))
+    amended = ok(
+        world.client("partner").post(
+            world.url(f"/decisions/{decision}/amend"), {"text": "500 euros aux semences et à l'arrosage.", "note": None}
+        )
+    )
     assert amended["revisions"][-1]["number"] == 2
     ok(world.client("beneficiary").put(world.url(f"/decisions/{decision}/objection"), {"maintained": False}))
     for who in ("lead", "partner"):
@@ -89,8 +101,11 @@ def test_a_proposer_demoted_after_opening_still_amends_closes_and_states(world: 
     assert decision_of(world, decision, "partner")["may_close"] is True
     closed = ok(world.client("partner").post(world.url(f"/decisions/{decision}/close")))
     assert closed["adopted"] is True
-    stated = ok(world.client("partner").post(world.url(f"/decisions/{decision}/statement"),
-                                             {"statement": "Adoptée après intégration de l'objection."}))
+    stated = ok(
+        world.client("partner").post(
+            world.url(f"/decisions/{decision}/statement"), {"statement": "Adoptée après intégration de l'objection."}
+        )
+    )
     assert stated["statement"] == "Adoptée après intégration de l'objection."
 
 
@@ -126,8 +141,9 @@ def test_a_removed_objector_still_blocks_and_coming_back_does_not_give_the_vote_
         invitations.accept(invitations.token_for(link), partner)
     assert decision_of(world, decision, "partner")["may_vote"] is False
     for path, body in (("vote", {"choice": "abstention"}), ("objection", {"maintained": False})):
-        assert_error(world.client("partner").put(world.url(f"/decisions/{decision}/{path}"), body), 403,
-                     "left_electorate")
+        assert_error(
+            world.client("partner").put(world.url(f"/decisions/{decision}/{path}"), body), 403, "left_electorate"
+        )
     closed = close_decision(world, "lead", decision)
     assert closed["adopted"] is False and closed["outcome"]["overall"]["objections_maintained"] == 1
     assert closed["outcome"]["eligible"] == 3

@@ -108,8 +108,15 @@ def action_doc(action_id: int) -> str:
 
 def formatted(r: Rich) -> list[pycrdt.XmlElement]:
     return [
-        r.p("Un texte avec ", ("du gras important", {"bold": {}}), " et ", ("une nuance italique", {"italic": {}}),
-            ", un ", ("lien", {"link": {"href": "https://exemple.fr/projet"}}), "."),
+        r.p(
+            "Un texte avec ",
+            ("du gras important", {"bold": {}}),
+            " et ",
+            ("une nuance italique", {"italic": {}}),
+            ", un ",
+            ("lien", {"link": {"href": "https://exemple.fr/projet"}}),
+            ".",
+        ),
         r.h(2, "Un intertitre de la réponse"),
         r.ul("premier point de liste", "second point de liste"),
         r.ol("étape numérotée une", "étape numérotée deux"),
@@ -139,8 +146,13 @@ def _user(who: str, world: DossierWorld) -> User:
 def _adopt_order(world: DossierWorld, ranking: list[int]) -> None:
     """A priority vote where every voter ranks ``ranking``; it is adopted when it closes."""
     with world.app.app_context():
-        poll = polls.open_poll(world.dossier_id, _user("lead", world), closes_at=clock.now() + timedelta(days=3),
-                               secret=False, adopt_on_close=True)
+        poll = polls.open_poll(
+            world.dossier_id,
+            _user("lead", world),
+            closes_at=clock.now() + timedelta(days=3),
+            secret=False,
+            adopt_on_close=True,
+        )
         for who in ("lead", "partner", "beneficiary"):
             polls.cast_ballot(world.dossier_id, poll.id, _user(who, world), [[a] for a in ranking])
         polls.close_poll(world.dossier_id, poll.id, _user("lead", world), "lead")
@@ -151,17 +163,31 @@ def _consent_decision(world: DossierWorld) -> int:
     """A decision by consent with an objection that is maintained: not adopted; with its statement."""
     with world.app.app_context():
         taken = decisions.propose(
-            world.dossier_id, _user("partner", world), kind=DecisionKind.GENERAL, title="Horaires du jardin",
-            text="Le jardin ouvre le dimanche matin.", rule=Rule.CONSENTEMENT, quorum_percent=50,
+            world.dossier_id,
+            _user("partner", world),
+            kind=DecisionKind.GENERAL,
+            title="Horaires du jardin",
+            text="Le jardin ouvre le dimanche matin.",
+            rule=Rule.CONSENTEMENT,
+            quorum_percent=50,
             closes_at=clock.now() + timedelta(days=3),
         )
-        decisions.vote(world.dossier_id, taken.id, _user("beneficiary", world), Choice.OBJECTION,
-                       "Le dimanche, les familles ne sont pas disponibles.")
+        decisions.vote(
+            world.dossier_id,
+            taken.id,
+            _user("beneficiary", world),
+            Choice.OBJECTION,
+            "Le dimanche, les familles ne sont pas disponibles.",
+        )
         decisions.vote(world.dossier_id, taken.id, _user("lead", world), Choice.POUR)
         decisions.vote(world.dossier_id, taken.id, _user("partner", world), Choice.POUR)
         decisions.close(world.dossier_id, taken.id, _user("partner", world), "partner")
-        decisions.add_statement(world.dossier_id, taken.id, _user("partner", world),
-                                "Non adoptée : nous chercherons un autre jour avec les familles.")
+        decisions.add_statement(
+            world.dossier_id,
+            taken.id,
+            _user("partner", world),
+            "Non adoptée : nous chercherons un autre jour avec les familles.",
+        )
         decision_id = taken.id
         db.session.remove()
         return decision_id
@@ -176,13 +202,28 @@ def _draft_scene(app: Flask) -> Scene:
     jardin, cuisine, ateliers = world.action_ids
     titles = {jardin: "Jardin", cuisine: "Cuisine", ateliers: "Atelier « réparation » des vélos"}
     lead, partner, beneficiary = (world.user_ids[w] for w in ("lead", "partner", "beneficiary"))
-    write(app, world.dossier_id, action_doc(jardin), {"objectifs": formatted, "descriptif": "Le jardin du quartier."},
-          lead)
+    write(
+        app,
+        world.dossier_id,
+        action_doc(jardin),
+        {"objectifs": formatted, "descriptif": "Le jardin du quartier."},
+        lead,
+    )
     write(app, world.dossier_id, action_doc(cuisine), {"objectifs": "Cuisiner les récoltes ensemble."}, partner)
-    write(app, world.dossier_id, action_doc(ateliers),
-          {"objectifs": "Réparer les vélos des habitants.", "besoins": "Personne ne répare les vélos ici."}, beneficiary)
-    write(app, world.dossier_id, documents.STORYBOARD,
-          {"place_beneficiaires": "Les bénéficiaires animent les ateliers."}, beneficiary)
+    write(
+        app,
+        world.dossier_id,
+        action_doc(ateliers),
+        {"objectifs": "Réparer les vélos des habitants.", "besoins": "Personne ne répare les vélos ici."},
+        beneficiary,
+    )
+    write(
+        app,
+        world.dossier_id,
+        documents.STORYBOARD,
+        {"place_beneficiaires": "Les bénéficiaires animent les ateliers."},
+        beneficiary,
+    )
     adopted = [ateliers, jardin, cuisine]
     _adopt_order(world, adopted)
     return Scene(world, titles, adopted)
@@ -200,15 +241,24 @@ def submitted(sqlite_app: Flask) -> Scene:
     world = build_world(sqlite_app)
     keys = [q.key for q in ANNEXE_B.questions if q.required]
     for action_id in world.action_ids:
-        write(sqlite_app, world.dossier_id, action_doc(action_id),
-              {k: f"Réponse « {k} » pour les bénéficiaires de l'action {action_id}." for k in keys},
-              world.user_ids["partner"])
+        write(
+            sqlite_app,
+            world.dossier_id,
+            action_doc(action_id),
+            {k: f"Réponse « {k} » pour les bénéficiaires de l'action {action_id}." for k in keys},
+            world.user_ids["partner"],
+        )
     adopted = list(reversed(world.action_ids))
     _adopt_order(world, adopted)
     with sqlite_app.app_context():
         lead = _user("lead", world)
-        approval = lifecycle.freeze(world.dossier_id, lead, rule=Rule.MAJORITE_SIMPLE, quorum_percent=50,
-                                    closes_at=clock.now() + timedelta(days=3))
+        approval = lifecycle.freeze(
+            world.dossier_id,
+            lead,
+            rule=Rule.MAJORITE_SIMPLE,
+            quorum_percent=50,
+            closes_at=clock.now() + timedelta(days=3),
+        )
         for who in ("lead", "partner", "beneficiary"):
             decisions.vote(world.dossier_id, approval.id, _user(who, world), Choice.POUR)
         decisions.close(world.dossier_id, approval.id, lead, "lead")
@@ -294,7 +344,7 @@ def test_docx_follows_the_adopted_order_the_form_and_the_formatting(scene: Scene
     reply = download(world, "/export.docx")
     assert reply.mimetype == DOCX_TYPE
     assert reply.headers["Content-Disposition"] == (
-        "attachment; filename=\"Dossier-Projet-Jardin-partage-brouillon.docx\"; "
+        'attachment; filename="Dossier-Projet-Jardin-partage-brouillon.docx"; '
         "filename*=UTF-8''Dossier-Projet-Jardin-partag%C3%A9-brouillon.docx"
     )
     document = open_docx(reply.data)
@@ -349,8 +399,13 @@ def test_docx_follows_the_adopted_order_the_form_and_the_formatting(scene: Scene
     assert "Séquence 1 : Besoin collectif, aspiration sociale" in headings2
     assert "Séquence «\u00a0clap\u00a0»" in headings2
     assert sum(h.startswith("Séquence") for h in headings2) == len(STORYBOARD.questions) == 12
-    assert {"Membres du projet", "Ordre de priorité des actions", "Décisions collégiales",
-            "Participation des parties prenantes", "Registre des décisions"} <= set(headings2)
+    assert {
+        "Membres du projet",
+        "Ordre de priorité des actions",
+        "Décisions collégiales",
+        "Participation des parties prenantes",
+        "Registre des décisions",
+    } <= set(headings2)
     assert "Les bénéficiaires animent les ateliers." in [p.text for p in paragraphs]
     text = docx_text(document)
     assert "Matrice des préférences deux à deux" in text and "Odile" in text and "Béa" in text
@@ -432,8 +487,9 @@ def test_an_order_no_vote_adopted_is_marked_provisional(scene: Scene) -> None:
         db.session.remove()
     document = open_docx(download(world, "/export.docx").data)
     ranks = [p.text for p in document.paragraphs if p.text.startswith("Ordre d’importance : ")]
-    assert ranks == [f"Ordre d’importance : {n} / 3 (provisoire : aucun vote de priorité n’a adopté cet ordre)"
-                     for n in (1, 2, 3)]
+    assert ranks == [
+        f"Ordre d’importance : {n} / 3 (provisoire : aucun vote de priorité n’a adopté cet ordre)" for n in (1, 2, 3)
+    ]
     assert any(p.text.startswith("L’ordre actuel des actions n’est pas celui de ce vote") for p in document.paragraphs)
     text = plain("\n".join(pdf_pages(download(world, "/export.pdf").data)))
     assert text.count("provisoire : aucun vote de priorité n'a adopté cet ordre") == 3
@@ -479,8 +535,10 @@ SCRIPT = "<script>alert('pwned')</script><img src=x onerror=alert(1)>"
 ARABIC = "مرحبا بكم في الحديقة المشتركة"
 HEBREW = "ברוכים הבאים לגינה"
 EMOJI = "Fête du jardin 🎉🌻👩🏽‍🌾"
-LONG = ("Le jardin partagé accueille les habitants du quartier chaque samedi matin pour cultiver ensemble des légumes "
-        "et apprendre à cuisiner les récoltes avec les bénévoles de l'association. ") * 4
+LONG = (
+    "Le jardin partagé accueille les habitants du quartier chaque samedi matin pour cultiver ensemble des légumes "
+    "et apprendre à cuisiner les récoltes avec les bénévoles de l'association. "
+) * 4
 
 
 def test_html_script_rtl_and_a_fifty_page_answer_export_safely(sqlite_app: Flask) -> None:
@@ -488,19 +546,28 @@ def test_html_script_rtl_and_a_fifty_page_answer_export_safely(sqlite_app: Flask
     with sqlite_app.app_context():
         dossiers.update_dossier(world.dossier_id, title="Projet <b>Jardin</b> <script>alert(1)</script>\x07")
         db.session.remove()
-    write(sqlite_app, world.dossier_id, action_doc(world.action_ids[0]), {
-        "objectifs": lambda r: [
-            r.p(SCRIPT),
-            r.raw("script", "alert('element')"),
-            r.raw("iframe", "cadre"),
-            r.p(("lien piégé", {"link": {"href": "javascript:alert(1)"}}), " et ",
-                ("données", {"link": {"href": "data:text/html,x"}})),
-            r.p(ARABIC),
-            r.p(HEBREW),
-            r.p("caractères de contrôle \x01\x0b\x1f supprimés"),
-        ],
-        "descriptif": lambda r: [r.p(f"{n}. {LONG}") for n in range(1, 241)],
-    }, world.user_ids["lead"])
+    write(
+        sqlite_app,
+        world.dossier_id,
+        action_doc(world.action_ids[0]),
+        {
+            "objectifs": lambda r: [
+                r.p(SCRIPT),
+                r.raw("script", "alert('element')"),
+                r.raw("iframe", "cadre"),
+                r.p(
+                    ("lien piégé", {"link": {"href": "javascript:alert(1)"}}),
+                    " et ",
+                    ("données", {"link": {"href": "data:text/html,x"}}),
+                ),
+                r.p(ARABIC),
+                r.p(HEBREW),
+                r.p("caractères de contrôle \x01\x0b\x1f supprimés"),
+            ],
+            "descriptif": lambda r: [r.p(f"{n}. {LONG}") for n in range(1, 241)],
+        },
+        world.user_ids["lead"],
+    )
 
     with sqlite_app.app_context():
         built = export_model.build(db.session.get(Dossier, world.dossier_id))
@@ -585,8 +652,15 @@ def test_minutes_state_the_rule_the_objection_and_the_outcome(scene: Scene) -> N
     assert "Béa" in text and "Bénéficiaire" in text and "Léa Porteur" in text and "Structure porteuse" in text
     assert "quorum de 50 % atteint" in text.replace("\u00a0", " ")
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Texte de la proposition", "Participants", "Décompte", "Objections", "Issue",
-                        "Déclaration de résultat", "Registre"]
+    assert headings == [
+        "Texte de la proposition",
+        "Participants",
+        "Décompte",
+        "Objections",
+        "Issue",
+        "Déclaration de résultat",
+        "Registre",
+    ]
     assert "BROUILLON" not in text
 
     pdf = download(world, f"/decisions/{decision_id}/minutes.pdf", who="lead")
@@ -604,8 +678,13 @@ def test_minutes_need_a_closed_decision_of_this_dossier(scene: Scene) -> None:
     world = scene.world
     with scene.app.app_context():
         opened = decisions.propose(
-            world.dossier_id, _user("lead", world), kind=DecisionKind.GENERAL, title="En cours",
-            text="Une décision encore ouverte.", rule=Rule.MAJORITE_SIMPLE, quorum_percent=50,
+            world.dossier_id,
+            _user("lead", world),
+            kind=DecisionKind.GENERAL,
+            title="En cours",
+            text="Une décision encore ouverte.",
+            rule=Rule.MAJORITE_SIMPLE,
+            quorum_percent=50,
             closes_at=clock.now() + timedelta(days=3),
         ).id
         db.session.remove()
@@ -628,8 +707,9 @@ def test_the_export_model_hashes_like_the_content_service(scene: Scene) -> None:
         by_role = {r.group: r for r in built.participation.by_role}
         assert by_role["Bénéficiaires"].votes == 1 and by_role["Structure porteuse"].votes == 1
         assert by_role["Observateurs"].text_share.startswith("0")
-        assert sum(int(r.text_share.split("\u00a0")[0]) for r in built.participation.by_role
-                   if r.text_share[0].isdigit()) in (99, 100, 101)
+        assert sum(
+            int(r.text_share.split("\u00a0")[0]) for r in built.participation.by_role if r.text_share[0].isdigit()
+        ) in (99, 100, 101)
         db.session.remove()
 
 

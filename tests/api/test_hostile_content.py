@@ -92,14 +92,17 @@ def test_the_reported_poison_no_longer_blocks_the_dossier(
     world: DossierWorld, poison: Callable[[pycrdt.Doc, str], None]
 ) -> None:
     """The review's two updates, stored before the check existed: the dossier still reads, exports and freezes."""
-    for document, key in ((documents.action_document(world.action_ids[0]), "objectifs"),
-                          (documents.STORYBOARD, "gouvernance_partagee")):
+    for document, key in (
+        (documents.action_document(world.action_ids[0]), "objectifs"),
+        (documents.STORYBOARD, "gouvernance_partagee"),
+    ):
         doc = pycrdt.Doc()
         poison(doc, key)
         update = doc.get_update()
         with world.app.app_context():
-            documents.append([(documents.DocumentRef(world.dossier_id, document), world.user_ids["beneficiary"],
-                               update)])
+            documents.append(
+                [(documents.DocumentRef(world.dossier_id, document), world.user_ids["beneficiary"], update)]
+            )
             db.session.commit()
             db.session.remove()
     everything_reads(world)

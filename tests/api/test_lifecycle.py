@@ -164,9 +164,9 @@ def test_every_member_reads_the_lifecycle(world: DossierWorld, who: str) -> None
     assert HEX64.fullmatch(body["content_hash"])
     assert body["content_hash"] == hash_of(world.app, world.dossier_id)
     assert body["frozen_at"] is None and body["frozen_content_hash"] is None
-    assert [(m["action_id"], m["question_key"]) for m in body["missing_answers"]] == [
-        (jardin, k) for k in REQUIRED
-    ] + [(cuisine, k) for k in REQUIRED]
+    assert [(m["action_id"], m["question_key"]) for m in body["missing_answers"]] == [(jardin, k) for k in REQUIRED] + [
+        (cuisine, k) for k in REQUIRED
+    ]
     assert body["missing_answers"][0]["action_title"] == "Jardin"
     assert body["missing_answers"][0]["label_fr"] and body["missing_answers"][0]["label_en"]
     assert body["order_required"] is True and body["order_adopted"] is False
@@ -368,8 +368,13 @@ def test_reopen_needs_a_frozen_dossier(world: DossierWorld) -> None:
 
 @pytest.mark.parametrize(
     ("who", "status", "code"),
-    [("partner", 403, "forbidden"), ("beneficiary", 403, "forbidden"), ("observer", 403, "forbidden"),
-     ("outsider", 404, "not_found"), ("anonymous", 401, "not_authenticated")],
+    [
+        ("partner", 403, "forbidden"),
+        ("beneficiary", 403, "forbidden"),
+        ("observer", 403, "forbidden"),
+        ("outsider", 404, "not_found"),
+        ("anonymous", 401, "not_authenticated"),
+    ],
 )
 def test_only_a_lead_reopens(world: DossierWorld, who: str, status: int, code: str) -> None:
     freeze(world)
@@ -476,7 +481,10 @@ def test_refreezing_opens_a_new_final_approval(world: DossierWorld) -> None:
     decision = ok(world.client("lead").get(world.url(f"/decisions/{second['final_approval']['decision_id']}")))
     assert decision["kind"] == "final_approval" and decision["content_hash"] == second["frozen_content_hash"]
     freezes = [e for e in register_entries(world)["entries"] if e["kind"] == "freeze"]
-    assert [e["content"]["content_hash"] for e in freezes] == [first["frozen_content_hash"], second["frozen_content_hash"]]
+    assert [e["content"]["content_hash"] for e in freezes] == [
+        first["frozen_content_hash"],
+        second["frozen_content_hash"],
+    ]
     assert [e["content"]["final_approval_decision_id"] for e in freezes] == [
         first["final_approval"]["decision_id"],
         second["final_approval"]["decision_id"],
@@ -501,8 +509,13 @@ def submit_refused(world: DossierWorld, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("who", "status", "code"),
-    [("partner", 403, "forbidden"), ("beneficiary", 403, "forbidden"), ("observer", 403, "forbidden"),
-     ("outsider", 404, "not_found"), ("anonymous", 401, "not_authenticated")],
+    [
+        ("partner", 403, "forbidden"),
+        ("beneficiary", 403, "forbidden"),
+        ("observer", 403, "forbidden"),
+        ("outsider", 404, "not_found"),
+        ("anonymous", 401, "not_authenticated"),
+    ],
 )
 def test_only_a_lead_submits(world: DossierWorld, who: str, status: int, code: str) -> None:
     ready_to_submit(world)
@@ -598,16 +611,19 @@ def test_a_single_action_needs_no_priority_order(world: DossierWorld) -> None:
     assert lifecycle(world)["order_required"] is False
     assert lifecycle(world)["unmet"] == ["frozen", "answers", "final_approval"]
     ready_to_submit(world)
-    assert ok(world.client("lead").post(world.url("/submit")), 201)["content_hash"] == lifecycle(world)[
-        "frozen_content_hash"
-    ]
+    assert (
+        ok(world.client("lead").post(world.url("/submit")), 201)["content_hash"]
+        == lifecycle(world)["frozen_content_hash"]
+    )
 
 
 def test_text_changed_behind_the_freeze_is_not_submitted(world: DossierWorld) -> None:
     """The relay refuses live edits once frozen; should anything still change the stored text, the
     frozen hash no longer matches and submission says so."""
     ready_to_submit(world)
-    write_answers(world.app, world.dossier_id, world.action_ids[0], {"objectifs": "Modifié après."}, world.user_ids["lead"])
+    write_answers(
+        world.app, world.dossier_id, world.action_ids[0], {"objectifs": "Modifié après."}, world.user_ids["lead"]
+    )
     submit_refused(world, ["content_unchanged"])
 
 
@@ -667,8 +683,14 @@ def test_a_submitted_dossier_refuses_every_change(world: DossierWorld) -> None:
     assert_error(lead.post(world.url("/freeze"), {"closes_at": deadline()}), 409, "dossier_not_draft")
     assert_error(lead.post(world.url("/reopen")), 409, "dossier_not_frozen")
     for kind in ("general", "reopen"):
-        body = {"kind": kind, "title": "Encore", "text": "Une décision de plus.", "rule": "majorite_simple",
-                "quorum_percent": 50, "closes_at": deadline()}
+        body = {
+            "kind": kind,
+            "title": "Encore",
+            "text": "Une décision de plus.",
+            "rule": "majorite_simple",
+            "quorum_percent": 50,
+            "closes_at": deadline(),
+        }
         assert_error(partner.post(world.url("/decisions"), body), 409, "decision_kind_not_possible")
     assert_error(partner.put(world.url(f"/decisions/{approval_id}/vote"), {"choice": "pour"}), 409, "decision_closed")
     assert_error(partner.post(world.url("/polls"), {"closes_at": deadline()}), 409, "dossier_not_draft")
@@ -696,15 +718,18 @@ def test_the_whole_path_with_a_reopening(world: DossierWorld, timeline: Any) -> 
     first = freeze(world)
     decide(world, propose_reopen(world), {"lead": "pour", "partner": "pour", "beneficiary": "pour"})
     ok(lead.post(world.url("/reopen")))
-    write_answers(world.app, world.dossier_id, world.action_ids[0], {"calendrier": "Automne 2026"}, world.user_ids["lead"])
+    write_answers(
+        world.app, world.dossier_id, world.action_ids[0], {"calendrier": "Automne 2026"}, world.user_ids["lead"]
+    )
     second = freeze(world)
     assert second["frozen_content_hash"] != first["frozen_content_hash"]
     submit_refused(world, ["final_approval"])
 
     # The first approval (cancelled) cannot be voted on; the second one is adopted at its deadline.
     assert_error(
-        world.client("partner").put(world.url(f"/decisions/{first['final_approval']['decision_id']}/vote"),
-                                    {"choice": "pour"}),
+        world.client("partner").put(
+            world.url(f"/decisions/{first['final_approval']['decision_id']}/vote"), {"choice": "pour"}
+        ),
         409,
         "decision_closed",
     )
@@ -729,8 +754,15 @@ def test_freezing_waits_for_an_open_decision_on_the_priority_order(world: Dossie
     proposal = ok(
         partner.post(
             world.url("/decisions"),
-            {"kind": "priority_order", "poll_id": poll["id"], "title": "Adopter l'ordre", "text": "Cuisine d'abord.",
-             "rule": "majorite_simple", "quorum_percent": 50, "closes_at": deadline()},
+            {
+                "kind": "priority_order",
+                "poll_id": poll["id"],
+                "title": "Adopter l'ordre",
+                "text": "Cuisine d'abord.",
+                "rule": "majorite_simple",
+                "quorum_percent": 50,
+                "closes_at": deadline(),
+            },
         ),
         201,
     )

@@ -130,7 +130,12 @@ def _then(setup: Any, path: str) -> Any:
 ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     "read dossier": ("GET", lambda w: w.url(), None, MEMBERS),
     "update dossier": ("PATCH", lambda w: w.url(), lambda w: {"title": "Projet renommé"}, LEAD_ONLY),
-    "add action": ("POST", lambda w: w.url("/actions"), lambda w: {"title": "Nouvelle"}, (201, 403, 403, 403, 404, 401)),
+    "add action": (
+        "POST",
+        lambda w: w.url("/actions"),
+        lambda w: {"title": "Nouvelle"},
+        (201, 403, 403, 403, 404, 401),
+    ),
     "rename action": (
         "PATCH",
         lambda w: w.url(f"/actions/{w.action_ids[0]}"),
@@ -191,7 +196,12 @@ ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
         MEMBERS,
     ),
     # the thread's author (the beneficiary) or a lead may resolve it
-    "resolve a thread": ("POST", lambda w: w.url(f"/comments/{_thread(w)}/resolve"), None, (200, 403, 200, 403, 404, 401)),
+    "resolve a thread": (
+        "POST",
+        lambda w: w.url(f"/comments/{_thread(w)}/resolve"),
+        None,
+        (200, 403, 200, 403, 404, 401),
+    ),
     "read the register": ("GET", lambda w: w.url("/register"), None, MEMBERS),
     "verify the register": ("GET", lambda w: w.url("/register/verify"), None, MEMBERS),
     "list collèges": ("GET", lambda w: w.url("/colleges"), None, MEMBERS),
@@ -241,8 +251,13 @@ ROUTES: dict[str, tuple[str, Any, Any, tuple[int, ...]]] = {
     "propose a decision": (
         "POST",
         lambda w: w.url("/decisions"),
-        lambda w: {"title": "Budget", "text": "500 euros.", "rule": "consentement", "quorum_percent": 50,
-                   "closes_at": soon()},
+        lambda w: {
+            "title": "Budget",
+            "text": "500 euros.",
+            "rule": "consentement",
+            "quorum_percent": 50,
+            "closes_at": soon(),
+        },
         (201, 201, 403, 403, 404, 401),
     ),
     "read a decision": ("GET", lambda w: w.url(f"/decisions/{_decision(w)}"), None, MEMBERS),
@@ -302,7 +317,14 @@ def test_policy_answer(world: DossierWorld, route: str, who: str, expected: int)
     if expected >= 400:
         error = reply.get_json()["error"]
         # votes: the electorate fixed at opening, and the proposer or opener, decide (not the current role)
-        assert error["code"] in {"forbidden", "not_found", "not_authenticated", "account_required",
-                                 "not_in_electorate", "not_proposer", "not_opener"}
+        assert error["code"] in {
+            "forbidden",
+            "not_found",
+            "not_authenticated",
+            "account_required",
+            "not_in_electorate",
+            "not_proposer",
+            "not_opener",
+        }
         if expected == 404:
             assert error["message"] == "No such dossier."

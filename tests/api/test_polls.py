@@ -79,7 +79,10 @@ def test_a_partner_opens_a_poll_over_every_action_and_members_see_it(world: Doss
     opened = open_poll(world, "partner", secret=True, adopt_on_close=False)
     assert opened["state"] == "open" and opened["secret"] is True and opened["adopt_on_close"] is False
     assert opened["opened_by"] == {"user_id": world.user_ids["partner"], "name": "Paul Partenaire"}
-    assert opened["candidates"] == [{"action_id": jardin, "title": "Jardin"}, {"action_id": cuisine, "title": "Cuisine"}]
+    assert opened["candidates"] == [
+        {"action_id": jardin, "title": "Jardin"},
+        {"action_id": cuisine, "title": "Cuisine"},
+    ]
     # the electorate: every member whose role may vote, nobody has voted yet; the observer is not in it
     assert [(v["name"], v["role"], v["college"], v["voted"]) for v in opened["voters"]] == [
         ("Léa Porteur", "lead", None, False),
@@ -104,8 +107,12 @@ def test_a_partner_opens_a_poll_over_every_action_and_members_see_it(world: Doss
         pytest.param(lambda c: c.later(-timedelta(minutes=1)), "deadline_in_past", None, id="past"),
         pytest.param(lambda c: c.later(timedelta(0)), "deadline_in_past", None, id="now"),
         pytest.param(lambda c: c.later(timedelta(days=90, seconds=1)), "deadline_too_far", None, id="over-90-days"),
-        pytest.param(lambda c: (c.now + timedelta(days=3)).replace(tzinfo=None).isoformat(), "validation_error",
-                     "closes_at", id="no-time-zone"),
+        pytest.param(
+            lambda c: (c.now + timedelta(days=3)).replace(tzinfo=None).isoformat(),
+            "validation_error",
+            "closes_at",
+            id="no-time-zone",
+        ),
         pytest.param(lambda c: "dans trois jours", "validation_error", "closes_at", id="not-a-date"),
         pytest.param(lambda c: None, "validation_error", "closes_at", id="missing"),
     ],
@@ -149,7 +156,9 @@ def test_one_open_poll_at_a_time(world: DossierWorld, app: Flask) -> None:
 def test_with_colleges_every_voter_must_be_in_one(world: DossierWorld, app: Flask) -> None:
     make_college(world, "Porteur", 2, "lead")
     before = snapshot(app)
-    error = assert_error(world.client("lead").post(world.url("/polls"), {"closes_at": soon()}), 409, "voters_without_college")
+    error = assert_error(
+        world.client("lead").post(world.url("/polls"), {"closes_at": soon()}), 409, "voters_without_college"
+    )
     named = sorted(detail["message"] for detail in error["details"])
     assert named == ["Béa", "Paul Partenaire"]  # the observer does not vote, the lead is in a collège
     assert "Béa" in error["message"] and "Paul Partenaire" in error["message"] and "Odile" not in error["message"]
@@ -195,7 +204,9 @@ def test_full_partial_and_tied_ballots_are_counted_as_ranked(three: DossierWorld
     ]
     assert result["names"] == {str(jardin): "Jardin", str(cuisine): "Cuisine", str(atelier): "Atelier"}
     assert result["explanation"]["fr"][0] == "Ordre obtenu : 1. Atelier, 2. Jardin, 3. Cuisine."
-    assert result["explanation"]["fr"][1].startswith("3 bulletin") and "3 voix au total" in result["explanation"]["fr"][1]
+    assert (
+        result["explanation"]["fr"][1].startswith("3 bulletin") and "3 voix au total" in result["explanation"]["fr"][1]
+    )
     assert any(line.startswith('"Atelier" passe avant "Jardin"') for line in result["explanation"]["fr"])
     assert result["explanation"]["en"][0] == "Resulting order: 1. Atelier, 2. Jardin, 3. Cuisine."
     assert result["tie_rule"] == {"fr": TIE_RULE_FR, "en": TIE_RULE_EN}
@@ -335,8 +346,16 @@ def test_secret_ballots_show_who_voted_but_never_anyone_elses_ranking(world: Dos
     check(closed, "lead")
     # the counted result shows the matrix, not the ballots
     assert set(closed["result"]) == {
-        "order", "names", "pairwise", "strongest", "paths", "ties_broken", "ballot_count", "total_weight",
-        "explanation", "tie_rule",
+        "order",
+        "names",
+        "pairwise",
+        "strongest",
+        "paths",
+        "ties_broken",
+        "ballot_count",
+        "total_weight",
+        "explanation",
+        "tie_rule",
     }
     assert register_entries(world, "priority_order")[0]["content"]["secret"] is True
 
@@ -364,7 +383,10 @@ def test_college_weights_change_the_winner(world: DossierWorld) -> None:
     counted = close_poll(world, "lead", weighted)["result"]
     assert counted["order"] == [cuisine, jardin]
     assert counted["pairwise"] == [[None, "1"], ["2", None]] and counted["total_weight"] == "3"
-    assert counted["explanation"]["fr"][2] == '"Cuisine" passe avant "Jardin" : 2 voix préfèrent Cuisine à Jardin, 1 préfère l\'inverse.'
+    assert (
+        counted["explanation"]["fr"][2]
+        == '"Cuisine" passe avant "Jardin" : 2 voix préfèrent Cuisine à Jardin, 1 préfère l\'inverse.'
+    )
 
     # one member of a two-member collège weighs half of it
     halves = open_poll(world, adopt_on_close=False)["id"]
@@ -557,7 +579,9 @@ def test_a_stronger_chain_overturns_a_direct_majority(three: DossierWorld, app: 
 # --- the sweeper ----------------------------------------------------------------------
 
 
-def test_close_due_closes_due_votes_of_every_dossier(world: DossierWorld, app: Flask, frozen_clock: ControlledClock) -> None:
+def test_close_due_closes_due_votes_of_every_dossier(
+    world: DossierWorld, app: Flask, frozen_clock: ControlledClock
+) -> None:
     jardin, cuisine = world.action_ids
     lead = world.client("lead")
     other = ok(lead.post("/api/dossiers", {"title": "Projet B", "structure": "Asso B"}), 201)["id"]
@@ -567,8 +591,13 @@ def test_close_due_closes_due_votes_of_every_dossier(world: DossierWorld, app: F
     due = ok(
         lead.post(
             f"/api/dossiers/{other}/decisions",
-            {"title": "Statuts", "text": "Adopter les statuts.", "rule": "unanimite", "quorum_percent": 100,
-             "closes_at": frozen_clock.later(timedelta(days=2))},
+            {
+                "title": "Statuts",
+                "text": "Adopter les statuts.",
+                "rule": "unanimite",
+                "quorum_percent": 100,
+                "closes_at": frozen_clock.later(timedelta(days=2)),
+            },
         ),
         201,
     )["id"]

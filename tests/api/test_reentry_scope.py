@@ -25,7 +25,8 @@ def reenter(world: DossierWorld, who: str = "beneficiary", phone: ApiClient | No
 
 def comment(client: ApiClient, dossier_id: int, action_id: int) -> Any:
     return client.post(
-        f"/api/dossiers/{dossier_id}/documents/action-{action_id}/comments", {"question": "objectifs", "body": "Bonjour"}
+        f"/api/dossiers/{dossier_id}/documents/action-{action_id}/comments",
+        {"question": "objectifs", "body": "Bonjour"},
     )
 
 

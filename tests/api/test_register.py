@@ -65,7 +65,9 @@ def _rewrite_every_hash(app: Flask, dossier_id: int) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
         conn.execute(
-            sa.text("UPDATE register_entries SET content = :content, previous_hash = :previous, hash = :hash WHERE id = :id"),
+            sa.text(
+                "UPDATE register_entries SET content = :content, previous_hash = :previous, hash = :hash WHERE id = :id"
+            ),
             updates,
         )
 
@@ -107,7 +109,9 @@ def test_a_bad_head_parameter_is_a_clear_422(recorded: DossierWorld) -> None:
 @pytest.mark.parametrize(
     ("statements", "first_bad"),
     [
-        pytest.param(["UPDATE register_entries SET content = {forged_content} WHERE sequence = 3"], 3, id="edit-payload"),
+        pytest.param(
+            ["UPDATE register_entries SET content = {forged_content} WHERE sequence = 3"], 3, id="edit-payload"
+        ),
         pytest.param(["UPDATE register_entries SET kind = 'decision' WHERE sequence = 4"], 4, id="change-kind"),
         pytest.param(["DELETE FROM register_entries WHERE sequence = 3"], 3, id="delete-middle"),
         pytest.param(["DELETE FROM register_entries WHERE sequence = 1"], 1, id="delete-first"),
@@ -178,7 +182,7 @@ def test_concurrent_appends_chain_one_after_the_other(recorded: DossierWorld) ->
             with recorded.app.app_context():
                 register.record(recorded.dossier_id, "decision", {"n": n})
                 db.session.commit()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=append, args=(n,)) for n in range(6, 16)]
@@ -199,7 +203,9 @@ def test_an_earlier_receipt_stays_valid_as_the_register_grows(recorded: DossierW
     assert _verify(recorded, str(head))["ok"] is True
 
 
-def test_the_command_verifies_and_fails_on_tampering(recorded: DossierWorld, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_verifies_and_fails_on_tampering(
+    recorded: DossierWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert verify_register(recorded.app, recorded.dossier_id, None) == 0
     assert "Registre intact : 5 entrées" in capsys.readouterr().out
     _tamper(recorded.app, "UPDATE register_entries SET kind = 'decision' WHERE sequence = 2")
@@ -209,7 +215,11 @@ def test_the_command_verifies_and_fails_on_tampering(recorded: DossierWorld, cap
 
 def test_the_codossier_command_line_runs_on_the_database(recorded: DossierWorld, backend: str) -> None:
     url = recorded.app.config["SQLALCHEMY_DATABASE_URI"]
-    env = {**os.environ, "DATABASE_URL": url, "CODOSSIER_DATA_DIR": str(Path(url.split("///")[-1]).parent) if backend == "sqlite" else "/tmp"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CODOSSIER_DATA_DIR": str(Path(url.split("///")[-1]).parent) if backend == "sqlite" else "/tmp",
+    }
     command = [sys.executable, "-m", "server.cli", "register", "verify", str(recorded.dossier_id)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -279,6 +289,10 @@ def test_postgresql_itself_refuses_to_change_delete_or_truncate_entries(recorded
         "TRUNCATE register_entries",
         "TRUNCATE dossiers CASCADE",
     ):
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"), recorded.app.app_context(), db.engine.begin() as conn:
+        with (
+            pytest.raises(sa.exc.DBAPIError, match="append-only"),
+            recorded.app.app_context(),
+            db.engine.begin() as conn,
+        ):
             conn.execute(sa.text(statement))
     assert _verify(recorded)["ok"] is True

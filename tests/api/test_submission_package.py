@@ -36,14 +36,23 @@ def _ready(world: DossierWorld) -> None:
     """Every required answer, an adopted order, frozen, the final approval adopted: not yet submitted."""
     keys = [q.key for q in ANNEXE_B.questions if q.required]
     for action_id in world.action_ids:
-        write(world.app, world.dossier_id, action_doc(action_id),
-              {k: f"Réponse « {k} » pour l'action {action_id}, accents é à ç." for k in keys},
-              world.user_ids["partner"])
+        write(
+            world.app,
+            world.dossier_id,
+            action_doc(action_id),
+            {k: f"Réponse « {k} » pour l'action {action_id}, accents é à ç." for k in keys},
+            world.user_ids["partner"],
+        )
     _adopt_order(world, list(reversed(world.action_ids)))
     with world.app.app_context():
         lead = _user("lead", world)
-        approval = lifecycle.freeze(world.dossier_id, lead, rule=Rule.MAJORITE_SIMPLE, quorum_percent=50,
-                                    closes_at=clock.now() + timedelta(days=3))
+        approval = lifecycle.freeze(
+            world.dossier_id,
+            lead,
+            rule=Rule.MAJORITE_SIMPLE,
+            quorum_percent=50,
+            closes_at=clock.now() + timedelta(days=3),
+        )
         for who in ("lead", "partner", "beneficiary"):
             decisions.vote(world.dossier_id, approval.id, _user(who, world), Choice.POUR)
         decisions.close(world.dossier_id, approval.id, lead, "lead")
@@ -168,8 +177,9 @@ def cli_env(submitted: DossierWorld, monkeypatch: pytest.MonkeyPatch, tmp_path: 
     return submitted
 
 
-def test_the_command_accepts_the_real_receipt(cli_env: DossierWorld, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_accepts_the_real_receipt(
+    cli_env: DossierWorld, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "recu.json"
     path.write_bytes(_file(cli_env, "recu.json"))
     code, out = _verify_receipt(cli_env.app, path, capsys)
@@ -193,10 +203,12 @@ def _other_dossier(world: DossierWorld) -> int:
     return other_id
 
 
-@pytest.mark.parametrize("tamper", ["content_hash", "register_head", "dossier_id", "register_sequence",
-                                    "submitted_by", "format", "not_json"])
-def test_the_command_refuses_a_tampered_receipt(cli_env: DossierWorld, tmp_path: Path, tamper: str,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "tamper", ["content_hash", "register_head", "dossier_id", "register_sequence", "submitted_by", "format", "not_json"]
+)
+def test_the_command_refuses_a_tampered_receipt(
+    cli_env: DossierWorld, tmp_path: Path, tamper: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     receipt = json.loads(_file(cli_env, "recu.json"))
     if tamper in ("content_hash", "register_head"):
         receipt[tamper] = ("0" if receipt[tamper][0] != "0" else "1") + receipt[tamper][1:]

@@ -50,7 +50,9 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], timeout:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stdout.read().decode() if process.stdout else ''}")
+            raise RuntimeError(
+                f"server exited with {process.returncode}: {process.stdout.read().decode() if process.stdout else ''}"
+            )
         try:
             with urlopen(f"{base_url}/api/health", timeout=1) as reply:
                 if json.load(reply)["status"] == "ok":
@@ -62,7 +64,9 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], timeout:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_service((ROOT / "client" / "dist" / "index.html").is_file(), "the built client (npm --prefix client run build)")
+    require_service(
+        (ROOT / "client" / "dist" / "index.html").is_file(), "the built client (npm --prefix client run build)"
+    )
     data_dir = tmp_path_factory.mktemp("live-server")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -123,6 +127,7 @@ def assert_accessible(page: Any) -> None:
         page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
     problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
     ]
     assert problems == [], f"{page.url}:\n" + "\n".join(problems)

@@ -65,7 +65,9 @@ def test_lead_puts_a_beneficiary_in_a_college(new_context: Any) -> None:
     assert_accessible(lead)
 
     lead.reload()
-    expect(lead.get_by_role("combobox", name="Collège de Fatou").locator("option:checked")).to_have_text("Bénéficiaires")
+    expect(lead.get_by_role("combobox", name="Collège de Fatou").locator("option:checked")).to_have_text(
+        "Bénéficiaires"
+    )
     expect(lead.get_by_role("button", name="Modifier — Porteur")).to_be_visible()
     expect(lead.get_by_role("button", name="Supprimer — Porteur")).to_be_visible()
     lead.set_viewport_size(PHONE)

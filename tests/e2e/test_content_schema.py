@@ -44,9 +44,16 @@ def test_everything_the_editor_formats_is_saved(new_context: Any) -> None:
     expect(live_status(lead)).to_have_text(re.compile(SAVED))
     expect(lead.get_by_text(REFUSED)).to_have_count(0)
     html = lead.evaluate(ANSWERS, dossier_id)
-    for part in ("<h3>Nos objectifs</h3>", "<strong>jardin</strong>", "<em>ouvert</em>", "<br>",
-                 '<a href="https://exemple.org/jardin"', "<ul><li><p>semer</p></li><li><p>récolter</p></li></ul>",
-                 "<ol><li><p>planter</p></li></ol>", "<blockquote><p>Une citation</p></blockquote>"):
+    for part in (
+        "<h3>Nos objectifs</h3>",
+        "<strong>jardin</strong>",
+        "<em>ouvert</em>",
+        "<br>",
+        '<a href="https://exemple.org/jardin"',
+        "<ul><li><p>semer</p></li><li><p>récolter</p></li></ul>",
+        "<ol><li><p>planter</p></li></ol>",
+        "<blockquote><p>Une citation</p></blockquote>",
+    ):
         assert part in html, (part, html)
 
 

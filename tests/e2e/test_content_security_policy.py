@@ -39,9 +39,11 @@ def watched_context(new_context: Any, violations: list[str]) -> Any:
     def on_page(page: Any) -> None:
         page.on(
             "console",
-            lambda message: violations.append(f"console: {message.text}")
-            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-            else None,
+            lambda message: (
+                violations.append(f"console: {message.text}")
+                if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+                else None
+            ),
         )
 
     context.on("page", on_page)

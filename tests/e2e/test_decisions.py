@@ -16,6 +16,7 @@ from tests.e2e.test_live_editing import invitation, join
 
 TITLE = "Projet Jardin des Possibles"
 
+
 def propose(lead: Any, dossier_id: int, *, title: str, text: str, rule: str, about_text: bool = False) -> str:
     """The lead fills « Proposer une décision » and lands on the new decision; returns its path."""
     lead.goto(f"/dossiers/{dossier_id}/decisions")
@@ -130,7 +131,9 @@ def test_a_maintained_objection_blocks_a_consent_decision(new_context: Any) -> N
     expect(lead.get_by_text("2 sur 3 ont voté").first).to_be_visible()
 
     amend = lead.get_by_role("form", name="Modifier le texte pour intégrer les objections")
-    amend.get_by_label("Nouveau texte").fill("Nous achetons quatre bacs de jardinage, le long du mur de la cour du bâtiment B.")
+    amend.get_by_label("Nouveau texte").fill(
+        "Nous achetons quatre bacs de jardinage, le long du mur de la cour du bâtiment B."
+    )
     amend.get_by_label("Ce qui change (facultatif)").fill("Quatre bacs au lieu de six, le long du mur.")
     amend.get_by_role("button", name="Enregistrer la nouvelle version").click()
     expect(status(lead, "Nouvelle version enregistrée (version 2).")).to_be_visible()
@@ -230,7 +233,9 @@ def test_a_simple_majority_decision_is_adopted_with_its_statement(new_context: A
     expect(voter(lead, "Fatou")).to_contain_text("a voté : Pour")
 
     lead.get_by_role("button", name="Clore maintenant").click()
-    lead.get_by_role("dialog", name="Clore le vote maintenant ?").get_by_role("button", name="Oui, clore le vote").click()
+    lead.get_by_role("dialog", name="Clore le vote maintenant ?").get_by_role(
+        "button", name="Oui, clore le vote"
+    ).click()
     outcome = lead.get_by_role("region", name="Résultat", exact=True)
     expect(outcome).to_contain_text("Adoptée")
     expect(outcome).to_contain_text("Adoptée à la majorité simple : 2 pour, 0 contre.")
@@ -262,7 +267,9 @@ def test_a_simple_majority_decision_is_adopted_with_its_statement(new_context: A
     # The beneficiary reads the same procès-verbal on her phone.
     beneficiary.goto(f"{path}/pv")
     expect(beneficiary.get_by_role("article")).to_contain_text(statement)
-    expect(beneficiary.get_by_role("table", name="Liste des votants").get_by_role("row").filter(has_text="Fatou")).to_contain_text("Pour")
+    expect(
+        beneficiary.get_by_role("table", name="Liste des votants").get_by_role("row").filter(has_text="Fatou")
+    ).to_contain_text("Pour")
     assert fits_the_screen(beneficiary)
     assert_accessible(beneficiary)
 
@@ -291,7 +298,9 @@ def test_adopting_a_priority_vote_then_reopening_a_frozen_dossier(new_context: A
     expect(lead.get_by_role("region", name="La proposition")).to_contain_text("Adoption d'un ordre de priorité")
     lead.get_by_role("button", name="Pour", exact=True).click()
     lead.get_by_role("button", name="Clore maintenant").click()
-    lead.get_by_role("dialog", name="Clore le vote maintenant ?").get_by_role("button", name="Oui, clore le vote").click()
+    lead.get_by_role("dialog", name="Clore le vote maintenant ?").get_by_role(
+        "button", name="Oui, clore le vote"
+    ).click()
     expect(lead.get_by_role("region", name="Résultat", exact=True)).to_contain_text("Adoptée à la majorité simple")
 
     # Adopting the same result twice is refused in plain French.
@@ -312,7 +321,9 @@ def test_adopting_a_priority_vote_then_reopening_a_frozen_dossier(new_context: A
         "Type : Approbation finale du dossier"
     )
     past = lead.get_by_role("region", name="Décisions passées")
-    expect(past.get_by_role("listitem").filter(has_text="Adopter l'ordre de priorité issu du vote").first).to_contain_text("Adoptée")
+    expect(
+        past.get_by_role("listitem").filter(has_text="Adopter l'ordre de priorité issu du vote").first
+    ).to_contain_text("Adoptée")
     form.get_by_role("button", name="Proposer la décision").click()
     expect(lead.get_by_role("heading", name="Rouvrir le dossier", level=1)).to_be_visible()
     expect(lead.get_by_role("region", name="La proposition")).to_contain_text("Réouverture du dossier")

@@ -184,7 +184,8 @@ def test_minutes_of_a_closed_decision_download_from_the_decision_page(new_contex
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     document = Document(io.BytesIO(path.read_bytes()))
-    assert "Acheter des graines" in flat(" ".join(p.text for p in document.paragraphs) + " ".join(
-        cell.text for table in document.tables for row in table.rows for cell in row.cells
-    ))
+    assert "Acheter des graines" in flat(
+        " ".join(p.text for p in document.paragraphs)
+        + " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    )
     assert_accessible(page)

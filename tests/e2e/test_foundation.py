@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.steps import PHONE, create_dossier, new_email, sign_up
 
+
 def test_lead_invites_a_beneficiary_who_joins_and_reads_the_annexe_b(new_context: Any) -> None:
     lead = new_context().new_page()
     sign_up(lead, "Léa Porteur", new_email("lea"))

@@ -118,7 +118,9 @@ def test_freeze_switches_an_open_editor_to_read_only(new_context: Any) -> None:
 
     # Both see the draft; only the lead has the freeze form.
     expect(panel(lead)).to_contain_text(DRAFT)
-    expect(panel(lead).get_by_role("listitem").filter(has_text="Brouillon").first).to_have_attribute("aria-current", "step")
+    expect(panel(lead).get_by_role("listitem").filter(has_text="Brouillon").first).to_have_attribute(
+        "aria-current", "step"
+    )
     expect(panel(lead)).to_contain_text("Empreinte du contenu :")
     expect(panel(partner)).to_contain_text(DRAFT)
     expect(panel(partner)).to_contain_text("Seule la structure porteuse peut figer, rouvrir et déposer le dossier.")
@@ -172,7 +174,9 @@ def test_submit_lists_what_is_missing_then_succeeds(new_context: Any) -> None:
     lifecycle.get_by_role("button", name="Mettre à jour").click()
     expect(lifecycle).to_contain_text("1 question obligatoire n'a pas de réponse.")
     # Its link leads to the question's editor.
-    lifecycle.get_by_role("link", name=f"Aller à la question « {LEFT_EMPTY} » de l'action « Un jardin partagé »").click()
+    lifecycle.get_by_role(
+        "link", name=f"Aller à la question « {LEFT_EMPTY} » de l'action « Un jardin partagé »"
+    ).click()
     expect(answer(lead, LEFT_EMPTY)).to_be_focused()
 
     freeze(lead, missing=1)
@@ -250,7 +254,9 @@ def test_submit_lists_what_is_missing_then_succeeds(new_context: Any) -> None:
         "href", f"/dossiers/{dossier_id}/register"
     )
     receipt.get_by_role("button", name="Copier l'empreinte du registre").click()
-    expect(receipt.get_by_role("status").filter(has_text=re.compile("Empreinte copiée|Copie impossible")).first).to_be_visible()
+    expect(
+        receipt.get_by_role("status").filter(has_text=re.compile("Empreinte copiée|Copie impossible")).first
+    ).to_be_visible()
     expect(lead.locator(".badge").first).to_have_text("déposé")
     expect(lifecycle.get_by_role("button", name="Déposer le dossier")).to_have_count(0)
 

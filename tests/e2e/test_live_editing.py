@@ -190,7 +190,9 @@ def test_partner_and_beneficiary_write_one_answer_together(new_context: Any) -> 
     expect(reader).to_have_attribute("contenteditable", "false")
     expect(reader).to_have_attribute("aria-readonly", "true")
     expect(reader).not_to_be_editable()
-    expect(observer.get_by_text("Comme observateur, vous pouvez lire les réponses et les commenter").first).to_be_visible()
+    expect(
+        observer.get_by_text("Comme observateur, vous pouvez lire les réponses et les commenter").first
+    ).to_be_visible()
     expect(question_block(observer).get_by_role("toolbar")).to_have_count(0)
     type_at_end(partner, mine, " ENCORE-PAUL")
     expect(reader).to_contain_text("ENCORE-PAUL")

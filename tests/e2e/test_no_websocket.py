@@ -100,8 +100,12 @@ def test_two_people_co_edit_over_long_polling_when_websocket_is_blocked(new_cont
     expect(beneficiary.get_by_role("list", name=PRESENCE).first).to_contain_text("Paul Partenaire")
 
     # Turn by turn ("saved" is shown only once the server acknowledged every change).
-    for page, editor, word in ((partner, mine, "PAUL-UN"), (beneficiary, theirs, "FATOU-UN"),
-                               (partner, mine, "PAUL-DEUX"), (beneficiary, theirs, "FATOU-DEUX")):
+    for page, editor, word in (
+        (partner, mine, "PAUL-UN"),
+        (beneficiary, theirs, "FATOU-UN"),
+        (partner, mine, "PAUL-DEUX"),
+        (beneficiary, theirs, "FATOU-DEUX"),
+    ):
         type_at_end(page, editor, f" {word}")
         expect(live_status(page)).to_have_text(re.compile(SAVED))
         for other in (mine, theirs):

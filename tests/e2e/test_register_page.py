@@ -18,7 +18,6 @@ from tests.e2e.conftest import assert_accessible
 from tests.e2e.steps import PHONE, create_dossier, new_email, sign_up
 
 
-
 def live_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SQLite file of the session's live server (made by the `live_server` fixture)."""
     # mktemp("live-server") makes live-server0 (pytest may add a live-servercurrent link to it).

@@ -9,12 +9,11 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
 from flask import Flask
 
 from server.extensions import db
@@ -107,9 +106,8 @@ def postgres_database(label: str, folder: Path) -> Iterator[tuple[Flask, str]]:
         migrate(make_app(url, folder))
         app = make_app(url, folder)
         first_id = 1_000_000 + uuid.uuid4().int % 1_000_000_000
-        with app.app_context():
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('dossiers', 'id'), {first_id})"))
+        with app.app_context(), db.engine.begin() as conn:
+            conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('dossiers', 'id'), {first_id})"))
         try:
             yield app, url
         finally:
@@ -133,7 +131,11 @@ def two_processes_on_postgres(
         live = LiveWorld(app, build_world(app), url, folder, sa.create_engine(url))
         try:
             with servers() as start:
-                yield live, start(url, folder / "one", redis_url=REDIS_URL), start(url, folder / "two", redis_url=REDIS_URL)
+                yield (
+                    live,
+                    start(url, folder / "one", redis_url=REDIS_URL),
+                    start(url, folder / "two", redis_url=REDIS_URL),
+                )
         finally:
             live.close_clients()
             live.engine.dispose()

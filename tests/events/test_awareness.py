@@ -19,7 +19,9 @@ AT_ONCE = 5.0
 
 
 @pytest.fixture(scope="module")
-def shared(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveWorld, ServerProcess]]:
+def shared(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveWorld, ServerProcess]]:
     with shared_world_and_server(sqlite_template, tmp_path_factory, "awareness") as pair:
         yield pair
 
@@ -44,7 +46,9 @@ def announce(client: YClient, clock: int, state: dict[str, Any] | None) -> None:
     assert client.send_raw(awareness_message([(client.doc.client_id, clock, state)])) == {"ok": True}
 
 
-def test_presence_is_relayed_to_the_other_clients_of_the_document_and_not_stored(live: LiveWorld, server: ServerProcess) -> None:
+def test_presence_is_relayed_to_the_other_clients_of_the_document_and_not_stored(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     partner = live.client(server, "partner").open()
     lead = live.client(server, "lead").open()
     observer = live.client(server, "observer").open()
@@ -77,7 +81,9 @@ def test_presence_is_relayed_to_the_other_clients_of_the_document_and_not_stored
     assert snapshot(live.app) == before
 
 
-def test_a_disconnect_removes_the_clients_presence_for_the_others_at_once(live: LiveWorld, server: ServerProcess) -> None:
+def test_a_disconnect_removes_the_clients_presence_for_the_others_at_once(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     partner = live.client(server, "partner").open()
     lead = live.client(server, "lead").open()
     beneficiary = live.client(server, "beneficiary").open()
@@ -102,7 +108,9 @@ def test_leaving_the_document_removes_the_clients_presence_but_not_from_other_do
     lead = live.client(server, "lead").open()
     lead_elsewhere = live.client(server, "lead", live.document(1)).open()
     announce(partner, 1, presence("Paul Partenaire", "#1f77b4", 1, 1))
-    partner.send_raw(awareness_message([(partner.doc.client_id, 1, presence("Paul", "#1f77b4", 5, 5))]), document=live.document(1))
+    partner.send_raw(
+        awareness_message([(partner.doc.client_id, 1, presence("Paul", "#1f77b4", 5, 5))]), document=live.document(1)
+    )
     lead.wait_for(lambda c: partner.doc.client_id in c.awareness, what="Paul's presence")
     lead_elsewhere.wait_for(lambda c: partner.doc.client_id in c.awareness, what="Paul's presence elsewhere")
 
@@ -111,13 +119,17 @@ def test_leaving_the_document_removes_the_clients_presence_but_not_from_other_do
     lead.wait_for(lambda c: partner.doc.client_id not in c.awareness, AT_ONCE, "Paul's removal")
     # Still present in the other document, until the connection closes.
     announce(lead_elsewhere, 1, presence("marqueur", "#000000", 0, 0))
-    partner.wait_for(lambda c: any(o[1] == live.document(1) and o[2][:1] == b"\x01" for o in c.received.other), what="marker")
+    partner.wait_for(
+        lambda c: any(o[1] == live.document(1) and o[2][:1] == b"\x01" for o in c.received.other), what="marker"
+    )
     assert partner.doc.client_id in lead_elsewhere.awareness
     partner.disconnect()
     lead_elsewhere.wait_for(lambda c: partner.doc.client_id not in c.awareness, AT_ONCE, "Paul's removal elsewhere")
 
 
-def test_a_client_announcing_several_ids_has_all_of_them_removed_on_disconnect(live: LiveWorld, server: ServerProcess) -> None:
+def test_a_client_announcing_several_ids_has_all_of_them_removed_on_disconnect(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     """One connection may carry several Yjs clients (several editors of one page)."""
     partner = live.client(server, "partner").open()
     lead = live.client(server, "lead").open()

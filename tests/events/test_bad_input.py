@@ -51,7 +51,10 @@ class Setting:
 
 @pytest.fixture(scope="module")
 def setting(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting]:
-    with shared_world_and_server(sqlite_template, tmp_path_factory, "bad-input", max_update_bytes=LIMIT) as (live, server):
+    with shared_world_and_server(sqlite_template, tmp_path_factory, "bad-input", max_update_bytes=LIMIT) as (
+        live,
+        server,
+    ):
         with live.app.app_context():
             owner = db.session.get(User, live.user("outsider"))
             other = dossiers.create_dossier(owner, "Autre dossier", "Autre structure")
@@ -124,7 +127,12 @@ def test_an_update_over_the_size_limit_is_refused_with_too_large_and_an_error_ev
 
     refused_update(ack, "too_large")
     assert error_events(partner, "too_large") == [
-        {"dossier_id": live.dossier_id, "document": live.document(), "code": "too_large", "message": ack["error"]["message"]}
+        {
+            "dossier_id": live.dossier_id,
+            "document": live.document(),
+            "code": "too_large",
+            "message": ack["error"]["message"],
+        }
     ]
     assert fingerprint(live) == before
     assert partner.connected, "an oversized update must not drop the connection"
@@ -181,7 +189,9 @@ def test_random_bytes_are_all_answered_never_saved_and_never_stored(live: LiveWo
     before = fingerprint(live)
     chance = random.Random(20240611)
     payloads = [bytes(chance.randrange(256) for _ in range(chance.randrange(1, 60))) for _ in range(150)]
-    payloads += [bytes([0, chance.choice([0, 1, 2])]) + bytes(chance.randrange(256) for _ in range(20)) for _ in range(150)]
+    payloads += [
+        bytes([0, chance.choice([0, 1, 2])]) + bytes(chance.randrange(256) for _ in range(20)) for _ in range(150)
+    ]
 
     for payload in payloads:
         ack = answered(partner, payload)
@@ -299,7 +309,11 @@ def test_a_refused_sync_step_1_or_awareness_is_acknowledged_ok_false_with_a_y_er
         ("dossier_id is a float", lambda d, n: {"dossier_id": float(d), "document": n}, "invalid_message"),
         ("dossier_id is missing", lambda d, n: {"document": n}, "invalid_message"),
         ("dossier_id over 32 bits", lambda d, n: {"dossier_id": 2**31, "document": n}, "invalid_message"),
-        ("dossier_id over 64 bits", lambda d, n: {"dossier_id": 187779887830530040791040, "document": n}, "invalid_message"),
+        (
+            "dossier_id over 64 bits",
+            lambda d, n: {"dossier_id": 187779887830530040791040, "document": n},
+            "invalid_message",
+        ),
         ("document is missing", lambda d, n: {"dossier_id": d}, "not_found"),
         ("document is a number", lambda d, n: {"dossier_id": d, "document": 1}, "not_found"),
     ],
@@ -332,7 +346,9 @@ def test_leave_of_a_document_not_joined_succeeds_with_nothing_to_do(live: LiveWo
 # --- documents that are not yours, or do not exist ----------------------------------------------
 
 
-def test_a_document_of_another_dossier_cannot_be_joined_or_written(live: LiveWorld, server: ServerProcess, setting: Setting) -> None:
+def test_a_document_of_another_dossier_cannot_be_joined_or_written(
+    live: LiveWorld, server: ServerProcess, setting: Setting
+) -> None:
     partner = live.client(server, "partner", setting.other_document, dossier_id=setting.other_dossier).connect()
     before_other = fingerprint(live, setting.other_document, setting.other_dossier)
     before_own = fingerprint(live)
@@ -342,14 +358,18 @@ def test_a_document_of_another_dossier_cannot_be_joined_or_written(live: LiveWor
     # the other dossier's action, named under the partner's own dossier
     assert partner.join(live.dossier_id, setting.other_document)["error"]["code"] == "not_found"
     refused_update(partner.send(some_text(10)), "not_joined")
-    refused_update(partner.send_raw(update_message(some_text(10)), live.dossier_id, setting.other_document), "not_joined")
+    refused_update(
+        partner.send_raw(update_message(some_text(10)), live.dossier_id, setting.other_document), "not_joined"
+    )
 
     assert partner.received.step1 == 0
     assert fingerprint(live, setting.other_document, setting.other_dossier) == before_other
     assert fingerprint(live) == before_own
 
 
-@pytest.mark.parametrize("name", ["action-999999", "action-", "action-1x", "storyboard2", "../storyboard", "", "ACTION-1"])
+@pytest.mark.parametrize(
+    "name", ["action-999999", "action-", "action-1x", "storyboard2", "../storyboard", "", "ACTION-1"]
+)
 def test_a_document_name_that_does_not_exist_is_not_found(live: LiveWorld, server: ServerProcess, name: str) -> None:
     partner = live.client(server, "partner", name).connect()
     ack = partner.join()
@@ -378,7 +398,12 @@ def test_an_update_without_join_also_gets_a_y_error_event(live: LiveWorld, serve
     ack = partner.send(some_text(10))
     refused_update(ack, "not_joined")
     assert error_events(partner, "not_joined") == [
-        {"dossier_id": live.dossier_id, "document": live.document(), "code": "not_joined", "message": ack["error"]["message"]}
+        {
+            "dossier_id": live.dossier_id,
+            "document": live.document(),
+            "code": "not_joined",
+            "message": ack["error"]["message"],
+        }
     ]
 
 
@@ -421,7 +446,9 @@ def test_known_structs_sent_again_by_an_observer_are_saved_true_and_not_stored(
     assert fingerprint(live) == before
 
 
-def test_a_beneficiarys_update_is_read_only_once_the_lead_sets_comment_only(live: LiveWorld, server: ServerProcess) -> None:
+def test_a_beneficiarys_update_is_read_only_once_the_lead_sets_comment_only(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     document = live.document(1)
     beneficiary = live.client(server, "beneficiary", document).open()
     assert beneficiary.join_ack is not None and beneficiary.join_ack["read_only"] is False
@@ -432,7 +459,9 @@ def test_a_beneficiarys_update_is_read_only_once_the_lead_sets_comment_only(live
         reply = lead.patch(url, json={"beneficiaries_may_edit": False}, timeout=10)
         assert reply.status_code == 200, reply.text
         beneficiary.wait_for(lambda c: bool(c.received.dossier), what="the dossier event")
-        assert beneficiary.received.dossier == [{"id": live.dossier_id, "state": "brouillon", "beneficiaries_may_edit": False}]
+        assert beneficiary.received.dossier == [
+            {"id": live.dossier_id, "state": "brouillon", "beneficiaries_may_edit": False}
+        ]
         before = fingerprint(live, document)
 
         # already joined: the next update is refused
@@ -487,7 +516,9 @@ def test_a_reconnect_that_brings_nothing_new_stores_nothing(live: LiveWorld, ser
 # --- a document deleted while open ------------------------------------------------------------------
 
 
-def test_an_update_for_an_action_deleted_meanwhile_is_refused_and_not_stored(live: LiveWorld, server: ServerProcess) -> None:
+def test_an_update_for_an_action_deleted_meanwhile_is_refused_and_not_stored(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     lead = live.http(server, "lead")
     created = lead.post(f"{server.url}/api/dossiers/{live.dossier_id}/actions", json={"title": "Éphémère"}, timeout=10)
     assert created.status_code == 201, created.text

@@ -18,8 +18,20 @@ from server.services import documents
 from tests.live import STEP1, sync_message, update_message
 from tests.support import DossierWorld, snapshot
 
-BAD_SPELLINGS = ("action-0{id}", "action-00{id}", "action-{arabic}", "action-{id}\n", "action-{id} ", " action-{id}",
-                 "action-+{id}", "action-{wide}", "Action-{id}", "action-{id}.0", "storyboard\n", "STORYBOARD")
+BAD_SPELLINGS = (
+    "action-0{id}",
+    "action-00{id}",
+    "action-{arabic}",
+    "action-{id}\n",
+    "action-{id} ",
+    " action-{id}",
+    "action-+{id}",
+    "action-{wide}",
+    "Action-{id}",
+    "action-{id}.0",
+    "storyboard\n",
+    "STORYBOARD",
+)
 
 
 def spellings(action_id: int) -> list[str]:
@@ -73,8 +85,12 @@ def test_a_poison_update_from_a_beneficiary_is_refused_and_stores_nothing(world:
 
     assert ack["saved"] is False and ack["error"]["code"] == "invalid_content", ack
     assert errors(beneficiary) == [
-        {"dossier_id": world.dossier_id, "document": document, "code": "invalid_content",
-         "message": ack["error"]["message"]}
+        {
+            "dossier_id": world.dossier_id,
+            "document": document,
+            "code": "invalid_content",
+            "message": ack["error"]["message"],
+        }
     ]
     assert snapshot(world.app) == before
     answers = world.client("beneficiary").get(world.url(f"/documents/{document}/answers"))

@@ -41,7 +41,9 @@ IN_FLIGHT = 8  # unacknowledged updates per client, like a browser that keeps ty
 
 
 @pytest.fixture(scope="module")
-def shared(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveWorld, ServerProcess]]:
+def shared(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveWorld, ServerProcess]]:
     """One world and ONE server process for every example of the module."""
     with shared_world_and_server(sqlite_template, tmp_path_factory, "convergence") as pair:
         yield pair
@@ -86,8 +88,12 @@ class Example:
         client.type(change, wait=False)
 
 
-Insert = st.tuples(st.just("insert"), st.integers(0, 2), st.integers(0, 1), st.integers(0, 3), st.floats(0, 1), st.integers(1, 4))
-Delete = st.tuples(st.just("delete"), st.integers(0, 2), st.integers(0, 1), st.integers(0, 3), st.floats(0, 1), st.integers(1, 6))
+Insert = st.tuples(
+    st.just("insert"), st.integers(0, 2), st.integers(0, 1), st.integers(0, 3), st.floats(0, 1), st.integers(1, 4)
+)
+Delete = st.tuples(
+    st.just("delete"), st.integers(0, 2), st.integers(0, 1), st.integers(0, 3), st.floats(0, 1), st.integers(1, 6)
+)
 Paragraph = st.tuples(st.just("paragraph"), st.integers(0, 2), st.integers(0, 1))
 Offline = st.tuples(st.just("disconnect"), st.integers(0, 2))
 Online = st.tuples(st.just("reconnect"), st.integers(0, 2))
@@ -168,8 +174,9 @@ def test_concurrent_offline_edits_converge_on_the_stored_state_without_losing_an
             rendered = render_fragment(stored, key)
             assert (answers[key]["html"], answers[key]["text"]) == (rendered.html, rendered.text)
         all_text = "".join(plain_text(stored, key) for key in example.fields)
-        assert set(all_text) - {"\n"} == expected, "an acknowledged, undeleted insertion is missing (or a deleted one is back)"
+        assert set(all_text) - {"\n"} == expected, (
+            "an acknowledged, undeleted insertion is missing (or a deleted one is back)"
+        )
     finally:
         for client in clients:
             client.close()
-

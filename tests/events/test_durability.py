@@ -99,7 +99,9 @@ def test_every_acknowledged_edit_survives_a_sigkill_right_after_the_acks(
     late = live.client(server, "observer").open()
     assert late.text("objectifs") == plain_text(expected, "objectifs")
     assert late.xml("objectifs") == str(fragment(expected, "objectifs"))
-    assert sorted(late.text("objectifs").replace("\n", "").split(";")[:-1]) == sorted([f"L{n}" for n in range(50)] + [f"P{n}" for n in range(50)])
+    assert sorted(late.text("objectifs").replace("\n", "").split(";")[:-1]) == sorted(
+        [f"L{n}" for n in range(50)] + [f"P{n}" for n in range(50)]
+    )
     counts = contributions(live, live.document())
     assert {author: n for author, (n, _) in counts.items()} == {live.user("lead"): 50, live.user("partner"): 50}
     assert counts[live.user("lead")][1] == sum(map(len, lead_updates))
@@ -146,7 +148,9 @@ def test_compaction_in_another_process_while_people_type_keeps_the_union_and_the
     assert {author: n for author, (n, _) in counts.items()} == {live.user("lead"): 120, live.user("partner"): 80}
 
 
-def test_the_servers_idle_compaction_folds_the_log_into_an_identical_document(live: LiveWorld, server: ServerProcess) -> None:
+def test_the_servers_idle_compaction_folds_the_log_into_an_identical_document(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     partner = live.client(server, "partner").open()
     for n in range(30):
         assert partner.type(lambda d, n=n: insert_text(d, "descriptif", 0, 10**6, f"mot{n} ")) == {"saved": True}

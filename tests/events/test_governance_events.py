@@ -42,7 +42,6 @@ from tests.support import DossierWorld, join
 
 from .conftest import shared_world_and_server
 
-
 # --- a watching connection ---------------------------------------------------------------
 
 
@@ -136,7 +135,9 @@ def watchers() -> Iterator[Callable[..., Watcher]]:
 
 
 @pytest.fixture(scope="module")
-def shared(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveWorld, ServerProcess]]:
+def shared(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveWorld, ServerProcess]]:
     """One SQLite database and one server process for the module; each test gets its own dossier."""
     with shared_world_and_server(sqlite_template, tmp_path_factory, "governance") as pair:
         yield pair
@@ -284,8 +285,13 @@ def test_a_watcher_is_told_of_polls_ballots_and_decisions(
         partner(
             "POST",
             "/decisions",
-            {"title": "Budget", "text": "On dépense 10 €.", "rule": "majorite_simple", "quorum_percent": 50,
-             "closes_at": soon()},
+            {
+                "title": "Budget",
+                "text": "On dépense 10 €.",
+                "rule": "majorite_simple",
+                "quorum_percent": 50,
+                "closes_at": soon(),
+            },
         ),
         201,
     )
@@ -342,8 +348,14 @@ def test_unwatch_stops_the_notices(live: LiveWorld, server: ServerProcess, watch
         partner(
             "POST",
             "/decisions",
-            {"kind": "reopen", "title": "Rouvrir", "text": "Corriger le calendrier.", "rule": "majorite_simple",
-             "quorum_percent": 50, "closes_at": soon()},
+            {
+                "kind": "reopen",
+                "title": "Rouvrir",
+                "text": "Corriger le calendrier.",
+                "rule": "majorite_simple",
+                "quorum_percent": 50,
+                "closes_at": soon(),
+            },
         ),
         201,
     )
@@ -370,8 +382,13 @@ def test_a_removed_member_stops_receiving_notices(
         partner(
             "POST",
             "/decisions",
-            {"title": "Budget", "text": "Confidentiel.", "rule": "majorite_simple", "quorum_percent": 50,
-             "closes_at": soon()},
+            {
+                "title": "Budget",
+                "text": "Confidentiel.",
+                "rule": "majorite_simple",
+                "quorum_percent": 50,
+                "closes_at": soon(),
+            },
         ),
         201,
     )
@@ -444,9 +461,10 @@ def type_through_the_freeze(live: LiveWorld, editing: ServerProcess, freezing: S
             acks.append(editor.send(editor.edit(lambda d, n=n: insert_text(d, "descriptif", 0, 0, f"[{n}]"))))
             if n == 3:
                 go.set()
-            if acks[-1] != {"saved": True} and len(acks) - next(
-                i for i, a in enumerate(acks) if a != {"saved": True}
-            ) >= 3:
+            if (
+                acks[-1] != {"saved": True}
+                and len(acks) - next(i for i, a in enumerate(acks) if a != {"saved": True}) >= 3
+            ):
                 break
     finally:
         go.set()
@@ -455,7 +473,7 @@ def type_through_the_freeze(live: LiveWorld, editing: ServerProcess, freezing: S
     saved = [n for n, a in enumerate(acks) if a == {"saved": True}]
     assert saved == list(range(len(saved))), f"an update was saved after one was refused: {acks}"
     assert len(saved) >= 4 and len(acks) > len(saved)
-    assert all(a["saved"] is False and a["error"]["code"] == "read_only" for a in acks[len(saved):]), acks
+    assert all(a["saved"] is False and a["error"]["code"] == "read_only" for a in acks[len(saved) :]), acks
 
     stored = plain_text(stored_doc(live.engine, live.dossier_id, document), "descriptif")
     assert sorted(int(m) for m in re.findall(r"\[(\d+)\]", stored)) == saved
@@ -509,8 +527,13 @@ def test_the_sweeper_closes_a_decision_at_its_deadline(
         partner(
             "POST",
             "/decisions",
-            {"title": "Budget", "text": "On dépense 10 €.", "rule": "majorite_simple", "quorum_percent": 0,
-             "closes_at": soon(6)},
+            {
+                "title": "Budget",
+                "text": "On dépense 10 €.",
+                "rule": "majorite_simple",
+                "quorum_percent": 0,
+                "closes_at": soon(6),
+            },
         ),
         201,
     )
@@ -584,7 +607,6 @@ def test_a_member_removed_through_one_process_stops_receiving_notices_on_the_oth
     staying.wait_for("governance", {"topic": "poll", "poll_id": poll["id"]})
     removed.barrier()
     assert removed.since(mark) == [], "a member removed through another process still receives the notices"
-
 
 
 @pytest.mark.postgres

@@ -26,8 +26,8 @@ from flask import Flask
 from server.extensions import db
 from server.models import Dossier, Role, User
 from server.services import accounts, actions, dossiers, invitations, members
-from tests.events.conftest import postgres_database
 from tests.api.test_lifecycle import adopt_order, approve, lifecycle
+from tests.events.conftest import postgres_database
 from tests.live import TIMEOUT, ServerProcess, http_session, servers, session_cookie
 from tests.support import PASSWORD, DossierWorld
 from tests.unit.test_content import fill_required
@@ -68,7 +68,9 @@ def race(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Race]:
             lea = accounts.create_account("lea@porteur.example", PASSWORD, "Léa Porteur")
             paul = accounts.create_account("paul@porteur.example", PASSWORD, "Paul Porteur")
             db.session.commit()
-            worlds = {kind: [_dossier_with_two_leads(app, lea, paul, n) for n in range(1, ROUNDS + 1)] for kind in RACES}
+            worlds = {
+                kind: [_dossier_with_two_leads(app, lea, paul, n) for n in range(1, ROUNDS + 1)] for kind in RACES
+            }
             db.session.remove()
         with servers() as start:
             yield Race(app, start(url, folder / "one"), start(url, folder / "two"), worlds)
@@ -124,8 +126,11 @@ def _sessions(race: Race) -> dict[str, tuple[ServerProcess, requests.Session]]:
 def _post_all(race: Race, world: DossierWorld, suffix: str, body: Any = None) -> Outcome:
     sessions = _sessions(race)
     calls = [
-        (lambda server=server, http=http: http.post(f"{server.url}/api/dossiers/{world.dossier_id}{suffix}", json=body,
-                                                    timeout=TIMEOUT))
+        (
+            lambda server=server, http=http: http.post(
+                f"{server.url}/api/dossiers/{world.dossier_id}{suffix}", json=body, timeout=TIMEOUT
+            )
+        )
         for server, http in sessions.values()
     ]
     return at_once(calls)
@@ -144,7 +149,8 @@ def _register_kinds(app: Flask, dossier_id: int) -> list[str]:
         try:
             return list(
                 db.session.scalars(
-                    sa.text("SELECT kind FROM register_entries WHERE dossier_id = :d ORDER BY sequence"), {"d": dossier_id}
+                    sa.text("SELECT kind FROM register_entries WHERE dossier_id = :d ORDER BY sequence"),
+                    {"d": dossier_id},
                 )
             )
         finally:
@@ -177,7 +183,9 @@ def test_two_leads_freezing_at_once(race: Race) -> None:
         assert won["state"] == "fige"
         assert _register_kinds(race.app, world.dossier_id) == ["priority_order", "freeze"]
         approvals = _count(
-            race.app, "SELECT count(*) FROM decisions WHERE dossier_id = :d AND kind = 'final_approval'", world.dossier_id
+            race.app,
+            "SELECT count(*) FROM decisions WHERE dossier_id = :d AND kind = 'final_approval'",
+            world.dossier_id,
         )
         assert approvals == 1
         body = lifecycle(world)
@@ -220,13 +228,26 @@ def test_a_freeze_racing_a_reopening_and_a_second_freeze(race: Race) -> None:
     for world in race.worlds["reopen"]:
         _prepare(world)
         _race_freeze(race, world, [])
-        reopen = world.client("partner").post(
-            world.url("/decisions"),
-            {"kind": "reopen", "title": "Rouvrir", "text": "Corriger.", "rule": "majorite_simple", "quorum_percent": 50,
-             "closes_at": soon()},
-        ).get_json()
+        reopen = (
+            world.client("partner")
+            .post(
+                world.url("/decisions"),
+                {
+                    "kind": "reopen",
+                    "title": "Rouvrir",
+                    "text": "Corriger.",
+                    "rule": "majorite_simple",
+                    "quorum_percent": 50,
+                    "closes_at": soon(),
+                },
+            )
+            .get_json()
+        )
         for who in LEADS:
-            assert world.client(who).put(world.url(f"/decisions/{reopen['id']}/vote"), {"choice": "pour"}).status_code == 200
+            assert (
+                world.client(who).put(world.url(f"/decisions/{reopen['id']}/vote"), {"choice": "pour"}).status_code
+                == 200
+            )
         assert world.client("lead").post(world.url(f"/decisions/{reopen['id']}/close")).get_json()["adopted"] is True
 
         sessions = _sessions(race)

@@ -32,13 +32,13 @@ MIB = 1024 * 1024
 @pytest.fixture(scope="module")
 def harness(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The harness and the client code it imports, bundled for Node."""
-    require_service(shutil.which("node") is not None and (CLIENT / "node_modules").exists(), "node and client/node_modules")
+    require_service(
+        shutil.which("node") is not None and (CLIENT / "node_modules").exists(), "node and client/node_modules"
+    )
     bundle = tmp_path_factory.mktemp("harness") / "offline_session.mjs"
-    subprocess.run(
-        [str(CLIENT / "node_modules/.bin/rolldown"), "tests/offline_session.ts", "--platform", "node", "--format", "esm",
-         "--file", str(bundle)],
-        cwd=CLIENT, check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+    rolldown = str(CLIENT / "node_modules/.bin/rolldown")
+    command = [rolldown, "tests/offline_session.ts", "--platform", "node", "--format", "esm", "--file", str(bundle)]
+    subprocess.run(command, cwd=CLIENT, check=True, capture_output=True, timeout=120)
     return bundle
 
 

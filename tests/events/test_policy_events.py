@@ -12,6 +12,8 @@ import pycrdt
 import pytest
 import socketio
 
+from server.extensions import db
+from server.models import Membership, Role
 from tests.live import (
     STEP1,
     LiveWorld,
@@ -24,9 +26,6 @@ from tests.live import (
     sync_message,
     total_updates,
 )
-
-from server.extensions import db
-from server.models import Membership, Role
 from tests.support import join
 
 from .conftest import shared_world_and_server
@@ -61,7 +60,9 @@ SEED = "Texte commun du dossier"
 
 
 @pytest.fixture(scope="module")
-def shared(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveWorld, ServerProcess]]:
+def shared(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[LiveWorld, ServerProcess]]:
     with shared_world_and_server(sqlite_template, tmp_path_factory, "policy") as (live, server):
         seed = live.client(server, "lead").open()
         assert seed.type(lambda d: insert_text(d, "objectifs", 0, 0, SEED)) == SAVED
@@ -205,7 +206,10 @@ def test_a_member_removed_while_connected_stops_receiving_the_dossiers_edits(
         # member's connection before the answer to a request it sends afterwards.
         assert beneficiary.send_raw(sync_message(STEP1, b"\x00"))["error"]["code"] == "not_joined"
         # ... and cannot join it again.
-        assert beneficiary.sio.call("join", {"dossier_id": live.dossier_id, "document": document})["error"]["code"] == "not_found"
+        assert (
+            beneficiary.sio.call("join", {"dossier_id": live.dossier_id, "document": document})["error"]["code"]
+            == "not_found"
+        )
         assert "confidentiel" not in beneficiary.text("objectifs"), "a removed member still receives the live edits"
     finally:
         live.close_clients()

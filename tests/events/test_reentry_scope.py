@@ -39,7 +39,9 @@ def reentry_cookie(live: LiveWorld, server: ServerProcess, who: str) -> str:
     """The session cookie a phone gets by opening the re-entry link the world's lead made for ``who``."""
     lead = http_session(server.url, session_cookie(live.app, live.world.user_ids["lead"]))
     member = live.world.member_ids[who]
-    link = lead.post(f"{server.url}/api/dossiers/{live.dossier_id}/members/{member}/reentry-link", json={}, timeout=TIMEOUT)
+    link = lead.post(
+        f"{server.url}/api/dossiers/{live.dossier_id}/members/{member}/reentry-link", json={}, timeout=TIMEOUT
+    )
     assert link.status_code == 201, link.text
     phone = requests.Session()
     token = phone.get(f"{server.url}/api/auth/session", timeout=TIMEOUT).json()["csrf_token"]

@@ -21,7 +21,9 @@ from tests.live import (
 )
 
 
-def test_a_partners_edit_is_committed_before_its_ack_and_reaches_the_lead(live: LiveWorld, server: ServerProcess) -> None:
+def test_a_partners_edit_is_committed_before_its_ack_and_reaches_the_lead(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     lead = live.client(server, "lead").open()
     partner = live.client(server, "partner").open()
     assert count_updates(live.engine, live.dossier_id, live.document()) == 0
@@ -32,7 +34,9 @@ def test_a_partners_edit_is_committed_before_its_ack_and_reaches_the_lead(live: 
     # Read right after the ack, from another process: the row is already committed.
     rows = stored_rows(live.engine, live.dossier_id, live.document())
     assert [author for author, _ in rows] == [live.user("partner")]
-    assert plain_text(stored_doc(live.engine, live.dossier_id, live.document()), "objectifs") == "Créer un jardin partagé"
+    assert (
+        plain_text(stored_doc(live.engine, live.dossier_id, live.document()), "objectifs") == "Créer un jardin partagé"
+    )
     lead.wait_text("objectifs", "Créer un jardin partagé")
     assert lead.xml("objectifs") == partner.xml("objectifs")
 
@@ -47,7 +51,9 @@ def _batch_stamps(live: LiveWorld) -> list[object]:
         )
 
 
-def _hundred_words_typed_offline(live: LiveWorld, server: ServerProcess) -> tuple[YClient, YClient, list[str], list[bytes]]:
+def _hundred_words_typed_offline(
+    live: LiveWorld, server: ServerProcess
+) -> tuple[YClient, YClient, list[str], list[bytes]]:
     """The lead and a partner connected; the partner's 100 one-word updates made but not yet sent."""
     lead = live.client(server, "lead").open()
     partner = live.client(server, "partner").open()
@@ -133,7 +139,9 @@ def _javascript_link(doc: pycrdt.Doc) -> None:
     typed.format(len(typed) - len("piège".encode()), len(typed), {"link": {"href": "javascript:alert(1)"}})
 
 
-def test_the_answers_route_renders_the_stored_text_as_html_and_plain_text(live: LiveWorld, server: ServerProcess) -> None:
+def test_the_answers_route_renders_the_stored_text_as_html_and_plain_text(
+    live: LiveWorld, server: ServerProcess
+) -> None:
     lead = live.client(server, "lead").open()
     assert lead.type(_formatted_answer) == {"saved": True}
     refused = lead.type(_javascript_link)
@@ -152,7 +160,7 @@ def test_the_answers_route_renders_the_stored_text_as_html_and_plain_text(live: 
         '<a href="https://example.org/jardin?a=1&amp;b=2" rel="noopener noreferrer">'
         "tous</a></p>"
         "<ul><li><p>semer</p></li><li><p>récolter</p></li></ul>"
-        "<p>&lt;script&gt;alert(\"x\")&lt;/script&gt; &lt;b&gt;pas gras&lt;/b&gt; piège</p>"
+        '<p>&lt;script&gt;alert("x")&lt;/script&gt; &lt;b&gt;pas gras&lt;/b&gt; piège</p>'
     )
     assert "<script" not in objectifs["html"] and "javascript:" not in objectifs["html"]
     assert objectifs["text"] == (

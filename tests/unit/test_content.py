@@ -67,7 +67,11 @@ def fill_required(app: Flask, dossier_id: int, action_ids: list[int], author_id:
     """Answer every required question of each action."""
     for action_id in action_ids:
         write_answers(
-            app, dossier_id, action_id, {key: f"Réponse « {key} » de l'action {action_id}." for key in REQUIRED}, author_id
+            app,
+            dossier_id,
+            action_id,
+            {key: f"Réponse « {key} » de l'action {action_id}." for key in REQUIRED},
+            author_id,
         )
 
 
@@ -94,7 +98,9 @@ def test_the_content_hash_is_sha256_hex_and_stable(world: DossierWorld) -> None:
     first = hash_of(world.app, world.dossier_id)
     assert re.fullmatch(r"[0-9a-f]{64}", first)
     assert hash_of(world.app, world.dossier_id) == first
-    write_answers(world.app, world.dossier_id, world.action_ids[0], {"objectifs": "Créer un jardin."}, world.user_ids["lead"])
+    write_answers(
+        world.app, world.dossier_id, world.action_ids[0], {"objectifs": "Créer un jardin."}, world.user_ids["lead"]
+    )
     answered = hash_of(world.app, world.dossier_id)
     assert answered != first
     assert [hash_of(world.app, world.dossier_id) for _ in range(3)] == [answered] * 3
@@ -203,8 +209,15 @@ def test_missing_answers_lists_exactly_the_empty_required_questions(world: Dossi
     lead, (jardin, cuisine) = world.user_ids["lead"], world.action_ids
     # Optional answers do not count; blank ones do not either.
     write_answers(
-        world.app, world.dossier_id, jardin,
-        {"objectifs": "Un jardin.", "calendrier": "   ", "inspiration": "Les Incroyables Comestibles", "diagnostic": "Constat."},
+        world.app,
+        world.dossier_id,
+        jardin,
+        {
+            "objectifs": "Un jardin.",
+            "calendrier": "   ",
+            "inspiration": "Les Incroyables Comestibles",
+            "diagnostic": "Constat.",
+        },
         lead,
     )
     write_answers(world.app, world.dossier_id, cuisine, {key: "Oui." for key in REQUIRED if key != "adaptation"}, lead)
@@ -236,4 +249,6 @@ def test_missing_answers_follow_the_action_order(world: DossierWorld) -> None:
     with world.app.app_context():
         actions.reorder_actions(world.dossier_id, [cuisine, jardin])
         db.session.remove()
-    assert [a for a, _ in missing_of(world.app, world.dossier_id)] == [cuisine] * len(REQUIRED) + [jardin] * len(REQUIRED)
+    assert [a for a, _ in missing_of(world.app, world.dossier_id)] == [cuisine] * len(REQUIRED) + [jardin] * len(
+        REQUIRED
+    )

@@ -21,8 +21,13 @@ from tests import hostile
 from tests.support import DossierWorld
 
 KEYS = frozenset({"objectifs", "descriptif"})
-SAFE_LINK = {"href": "https://exemple.org/page", "target": None, "rel": "noopener noreferrer nofollow", "class": None,
-             "title": None}
+SAFE_LINK = {
+    "href": "https://exemple.org/page",
+    "target": None,
+    "rel": "noopener noreferrer nofollow",
+    "class": None,
+    "title": None,
+}
 
 
 def fragment(doc: pycrdt.Doc, key: str = "objectifs") -> pycrdt.XmlFragment:
@@ -117,16 +122,17 @@ POISON: dict[str, Callable[[pycrdt.Doc], None]] = {
     "codeBlock (not in the editor)": lambda doc: paragraph(fragment(doc), tag="codeBlock") and None,
     "paragraph in a paragraph": lambda doc: paragraph(paragraph(fragment(doc))) and None,
     "list item at the root": lambda doc: paragraph(fragment(doc), tag="listItem") and None,
-    "paragraph in a list": lambda doc: paragraph(fragment(doc).children.append(pycrdt.XmlElement("bulletList")))
-    and None,
+    "paragraph in a list": lambda doc: (
+        paragraph(fragment(doc).children.append(pycrdt.XmlElement("bulletList"))) and None
+    ),
     "text at the root": lambda doc: fragment(doc).children.append(pycrdt.XmlText("nu")) and None,
     "attribute on a paragraph": lambda doc: paragraph(fragment(doc)).attributes.__setitem__("class", "x"),
-    "ordered list start 'inf'": lambda doc: fragment(doc)
-    .children.append(pycrdt.XmlElement("orderedList"))
-    .attributes.__setitem__("start", "inf"),
-    "ordered list type 'disc'": lambda doc: fragment(doc)
-    .children.append(pycrdt.XmlElement("orderedList"))
-    .attributes.__setitem__("type", "disc"),
+    "ordered list start 'inf'": lambda doc: (
+        fragment(doc).children.append(pycrdt.XmlElement("orderedList")).attributes.__setitem__("start", "inf")
+    ),
+    "ordered list type 'disc'": lambda doc: (
+        fragment(doc).children.append(pycrdt.XmlElement("orderedList")).attributes.__setitem__("type", "disc")
+    ),
     "unknown mark": _marks({"onclick": {}}),
     "code mark (not in the editor)": _marks({"code": {}}),
     "bold with a value": _marks({"bold": {"x": 1}}),

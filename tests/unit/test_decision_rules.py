@@ -57,7 +57,15 @@ CASES = [
     Case("quorum-0-nobody-votes-ms", MS, 0, ".....", False, True, "aucun vote exprimé"),
     Case("quorum-not-reached-beats-votes", CO, 0.5, "PP...", False, False, "le quorum n'est pas atteint"),
     # majorité simple
-    Case("ms-equality", MS, 0.5, "PPCCA", False, True, "Non adoptée : pas de majorité simple (2 pour, 2 contre, 1 abstention ; égalité"),
+    Case(
+        "ms-equality",
+        MS,
+        0.5,
+        "PPCCA",
+        False,
+        True,
+        "Non adoptée : pas de majorité simple (2 pour, 2 contre, 1 abstention ; égalité",
+    ),
     Case("ms-one-more-pour", MS, 0.5, "PPPCC", True, True, "3 pour, 2 contre"),
     Case("ms-more-contre", MS, 0.5, "PCCC.", False, True, "pas de majorité simple"),
     Case("ms-abstentions-not-counted", MS, 0.5, "PCAAAA", False, True, "égalité, abstentions non comptées"),
@@ -65,7 +73,15 @@ CASES = [
     Case("ms-everyone-abstains", MS, 0.5, "AAAAA", False, True, "aucun vote exprimé"),
     Case("ms-nobody-votes", MS, 0.5, ".....", False, False, "Quorum non atteint : 0 participant sur 5"),
     # majorité qualifiée (2/3 of pour + contre)
-    Case("mq-exactly-2/3", MQ, 0.5, "PPC", True, True, "Adoptée à la majorité qualifiée : 66,6 % de pour parmi les votes exprimés, il fallait 2/3"),
+    Case(
+        "mq-exactly-2/3",
+        MQ,
+        0.5,
+        "PPC",
+        True,
+        True,
+        "Adoptée à la majorité qualifiée : 66,6 % de pour parmi les votes exprimés, il fallait 2/3",
+    ),
     Case("mq-exactly-2/3-with-abstentions", MQ, 0.5, "PPPPCCAA", True, True, "abstentions non comptées"),
     Case("mq-just-below-2/3", MQ, 0.5, "PPPPPCCC", False, True, "majorité qualifiée non atteinte (62,5 % de pour"),
     Case("mq-above-2/3", MQ, 0.5, "PPPPPCC...", True, True, "71,4 % de pour parmi les votes exprimés"),
@@ -80,7 +96,15 @@ CASES = [
     Case("un-nobody-votes-quorum-0", UN, 0, "...", False, True, "pas d'unanimité"),
     # consentement
     Case("co-no-objection", CO, 0.5, "PPA", True, True, "Adoptée par consentement : aucune objection maintenue"),
-    Case("co-objection-maintained", CO, 0.5, "PPO", False, True, "objection maintenue (1 objection maintenue : « budget irréaliste »"),
+    Case(
+        "co-objection-maintained",
+        CO,
+        0.5,
+        "PPO",
+        False,
+        True,
+        "objection maintenue (1 objection maintenue : « budget irréaliste »",
+    ),
     Case("co-objection-withdrawn", CO, 0.5, "PPW", True, True, "aucune objection maintenue, 1 retirée"),
     Case("co-one-withdrawn-one-maintained", CO, 0.5, "PWO", False, True, "1 retirée"),
     Case("co-two-maintained", CO, 0.5, "OOP", False, True, "2 objections maintenues"),
@@ -122,45 +146,160 @@ class CollegeCase(NamedTuple):
 
 
 COLLEGE_CASES = [
-    CollegeCase("weighted-small-college-outweighs", MS, {"porteur": (1, "PPPP"), "bénéficiaires": (2, "CC")}, False,
-                False, "en poids : 1 pour, 2 contre", (Fraction(1), Fraction(2))),
-    CollegeCase("weighted-equal-weights-tie", MS, {"porteur": (1, "P"), "bénéficiaires": (1, "CCC")}, False,
-                False, "1 pour, 3 contre ; en poids : 1 pour, 1 contre ; égalité", (Fraction(1), Fraction(1))),
-    CollegeCase("weighted-silent-member-leaves-share-uncast", MS, {"porteur": (1, "P"), "bénéficiaires": (1, "CC..")}, False,
-                True, "en poids : 1 pour, 0,5 contre", (Fraction(1), Fraction(1, 2))),
-    CollegeCase("weighted-qualified-exactly-2/3", MQ, {"porteur": (2, "P"), "partenaires": (1, "CC")}, False,
-                True, "66,6 % de pour", (Fraction(2), Fraction(1))),
-    CollegeCase("double-overall-ok-one-college-fails", MS, {"porteur": (2, "PP"), "bénéficiaires": (1, "PCC")}, True,
-                False, "Non adoptée : le collège bénéficiaires n'a pas de majorité (1 pour, 2 contre).",
-                (Fraction(7, 3), Fraction(2, 3))),
-    CollegeCase("same-votes-without-double", MS, {"porteur": (2, "PP"), "bénéficiaires": (1, "PCC")}, False,
-                True, "Adoptée à la majorité simple", (Fraction(7, 3), Fraction(2, 3))),
-    CollegeCase("double-all-colleges-hold", MS, {"porteur": (2, "PC.P"), "bénéficiaires": (1, "PPCA")}, True,
-                True, "Adoptée à la majorité simple, dans l'ensemble et dans chaque collège.",
-                (Fraction(3, 2), Fraction(3, 4))),
-    CollegeCase("double-college-tie-fails", MS, {"porteur": (1, "PPP"), "bénéficiaires": (1, "PC")}, True,
-                False, "le collège bénéficiaires n'a pas de majorité (1 pour, 1 contre ; égalité)",
-                (Fraction(3, 2), Fraction(1, 2))),
-    CollegeCase("double-overall-fails", MS, {"porteur": (1, "PP"), "bénéficiaires": (3, "PCC")}, True,
-                False, "pas de majorité simple dans l'ensemble", (Fraction(2), Fraction(2))),
-    CollegeCase("double-silent-college-blocks", MS, {"porteur": (1, "PPP"), "bénéficiaires": (1, "...")}, True,
-                False, "le collège bénéficiaires n'a pas de majorité (0 pour, 0 contre ; aucun vote exprimé)",
-                (Fraction(1), Fraction(0)), quorum=0),
-    CollegeCase("double-qualified-college-exactly-2/3", MQ, {"porteur": (1, "PP"), "partenaires": (1, "PPC")}, True,
-                True, "Le collège partenaires atteint les 2/3", (Fraction(5, 3), Fraction(1, 3))),
-    CollegeCase("double-qualified-college-below", MQ, {"porteur": (3, "PP"), "partenaires": (1, "PPCC")}, True,
-                False, "le collège partenaires n'atteint pas les 2/3 (50 % de pour", (Fraction(7, 2), Fraction(1, 2))),
-    CollegeCase("double-unanimity-college-all-abstain", UN, {"porteur": (1, "PP"), "bénéficiaires": (1, "AA")}, True,
-                False, "le collège bénéficiaires n'est pas unanime (0 pour, 0 contre, 2 abstentions ; aucun pour",
-                (Fraction(1), Fraction(0))),
-    CollegeCase("double-unanimity-with-abstention", UN, {"porteur": (1, "PA"), "bénéficiaires": (1, "PP")}, True,
-                True, "Le collège porteur est unanime", (Fraction(3, 2), Fraction(0))),
-    CollegeCase("double-consent-objection-in-one-college", CO, {"porteur": (1, "PP"), "bénéficiaires": (1, "PO")}, True,
-                False, "le collège bénéficiaires maintient une objection", (Fraction(3, 2), Fraction(0))),
-    CollegeCase("double-consent-withdrawn", CO, {"porteur": (1, "PP"), "bénéficiaires": (1, "PW")}, True,
-                True, "Le collège bénéficiaires ne maintient aucune objection", (Fraction(3, 2), Fraction(0))),
-    CollegeCase("double-quorum-not-reached", MS, {"porteur": (1, "P.."), "bénéficiaires": (1, "P..")}, True,
-                False, "Non adoptée : le quorum n'est pas atteint.", (Fraction(2, 3), Fraction(0))),
+    CollegeCase(
+        "weighted-small-college-outweighs",
+        MS,
+        {"porteur": (1, "PPPP"), "bénéficiaires": (2, "CC")},
+        False,
+        False,
+        "en poids : 1 pour, 2 contre",
+        (Fraction(1), Fraction(2)),
+    ),
+    CollegeCase(
+        "weighted-equal-weights-tie",
+        MS,
+        {"porteur": (1, "P"), "bénéficiaires": (1, "CCC")},
+        False,
+        False,
+        "1 pour, 3 contre ; en poids : 1 pour, 1 contre ; égalité",
+        (Fraction(1), Fraction(1)),
+    ),
+    CollegeCase(
+        "weighted-silent-member-leaves-share-uncast",
+        MS,
+        {"porteur": (1, "P"), "bénéficiaires": (1, "CC..")},
+        False,
+        True,
+        "en poids : 1 pour, 0,5 contre",
+        (Fraction(1), Fraction(1, 2)),
+    ),
+    CollegeCase(
+        "weighted-qualified-exactly-2/3",
+        MQ,
+        {"porteur": (2, "P"), "partenaires": (1, "CC")},
+        False,
+        True,
+        "66,6 % de pour",
+        (Fraction(2), Fraction(1)),
+    ),
+    CollegeCase(
+        "double-overall-ok-one-college-fails",
+        MS,
+        {"porteur": (2, "PP"), "bénéficiaires": (1, "PCC")},
+        True,
+        False,
+        "Non adoptée : le collège bénéficiaires n'a pas de majorité (1 pour, 2 contre).",
+        (Fraction(7, 3), Fraction(2, 3)),
+    ),
+    CollegeCase(
+        "same-votes-without-double",
+        MS,
+        {"porteur": (2, "PP"), "bénéficiaires": (1, "PCC")},
+        False,
+        True,
+        "Adoptée à la majorité simple",
+        (Fraction(7, 3), Fraction(2, 3)),
+    ),
+    CollegeCase(
+        "double-all-colleges-hold",
+        MS,
+        {"porteur": (2, "PC.P"), "bénéficiaires": (1, "PPCA")},
+        True,
+        True,
+        "Adoptée à la majorité simple, dans l'ensemble et dans chaque collège.",
+        (Fraction(3, 2), Fraction(3, 4)),
+    ),
+    CollegeCase(
+        "double-college-tie-fails",
+        MS,
+        {"porteur": (1, "PPP"), "bénéficiaires": (1, "PC")},
+        True,
+        False,
+        "le collège bénéficiaires n'a pas de majorité (1 pour, 1 contre ; égalité)",
+        (Fraction(3, 2), Fraction(1, 2)),
+    ),
+    CollegeCase(
+        "double-overall-fails",
+        MS,
+        {"porteur": (1, "PP"), "bénéficiaires": (3, "PCC")},
+        True,
+        False,
+        "pas de majorité simple dans l'ensemble",
+        (Fraction(2), Fraction(2)),
+    ),
+    CollegeCase(
+        "double-silent-college-blocks",
+        MS,
+        {"porteur": (1, "PPP"), "bénéficiaires": (1, "...")},
+        True,
+        False,
+        "le collège bénéficiaires n'a pas de majorité (0 pour, 0 contre ; aucun vote exprimé)",
+        (Fraction(1), Fraction(0)),
+        quorum=0,
+    ),
+    CollegeCase(
+        "double-qualified-college-exactly-2/3",
+        MQ,
+        {"porteur": (1, "PP"), "partenaires": (1, "PPC")},
+        True,
+        True,
+        "Le collège partenaires atteint les 2/3",
+        (Fraction(5, 3), Fraction(1, 3)),
+    ),
+    CollegeCase(
+        "double-qualified-college-below",
+        MQ,
+        {"porteur": (3, "PP"), "partenaires": (1, "PPCC")},
+        True,
+        False,
+        "le collège partenaires n'atteint pas les 2/3 (50 % de pour",
+        (Fraction(7, 2), Fraction(1, 2)),
+    ),
+    CollegeCase(
+        "double-unanimity-college-all-abstain",
+        UN,
+        {"porteur": (1, "PP"), "bénéficiaires": (1, "AA")},
+        True,
+        False,
+        "le collège bénéficiaires n'est pas unanime (0 pour, 0 contre, 2 abstentions ; aucun pour",
+        (Fraction(1), Fraction(0)),
+    ),
+    CollegeCase(
+        "double-unanimity-with-abstention",
+        UN,
+        {"porteur": (1, "PA"), "bénéficiaires": (1, "PP")},
+        True,
+        True,
+        "Le collège porteur est unanime",
+        (Fraction(3, 2), Fraction(0)),
+    ),
+    CollegeCase(
+        "double-consent-objection-in-one-college",
+        CO,
+        {"porteur": (1, "PP"), "bénéficiaires": (1, "PO")},
+        True,
+        False,
+        "le collège bénéficiaires maintient une objection",
+        (Fraction(3, 2), Fraction(0)),
+    ),
+    CollegeCase(
+        "double-consent-withdrawn",
+        CO,
+        {"porteur": (1, "PP"), "bénéficiaires": (1, "PW")},
+        True,
+        True,
+        "Le collège bénéficiaires ne maintient aucune objection",
+        (Fraction(3, 2), Fraction(0)),
+    ),
+    CollegeCase(
+        "double-quorum-not-reached",
+        MS,
+        {"porteur": (1, "P.."), "bénéficiaires": (1, "P..")},
+        True,
+        False,
+        "Non adoptée : le quorum n'est pas atteint.",
+        (Fraction(2, 3), Fraction(0)),
+    ),
 ]
 
 
@@ -198,8 +337,13 @@ def test_weights_change_the_outcome_compared_with_unweighted() -> None:
 
 def test_college_without_eligible_voter_is_ignored_and_said() -> None:
     outcome = decide(
-        MS, 0.5, {"a": "p", "b": "p"}, {"a": Choice.POUR, "b": Choice.POUR},
-        college_weights={"p": 1, "z": 5}, college_labels={"p": "porteur", "z": "financeurs"}, require_every_college=True,
+        MS,
+        0.5,
+        {"a": "p", "b": "p"},
+        {"a": Choice.POUR, "b": Choice.POUR},
+        college_weights={"p": 1, "z": 5},
+        college_labels={"p": "porteur", "z": "financeurs"},
+        require_every_college=True,
     )
     assert outcome.adopted
     assert list(outcome.colleges) == ["p"]
@@ -215,8 +359,12 @@ def test_double_majority_without_colleges_is_a_no_op_and_said() -> None:
 
 
 def test_english_explanation_and_bare_choices() -> None:
-    outcome = decide("majorite_qualifiee", 0.5, dict.fromkeys("abcdefghij"),
-                     {"a": "pour", "b": "pour", "c": "pour", "d": "pour", "e": "pour", "f": "contre", "g": Choice.CONTRE})
+    outcome = decide(
+        "majorite_qualifiee",
+        0.5,
+        dict.fromkeys("abcdefghij"),
+        {"a": "pour", "b": "pour", "c": "pour", "d": "pour", "e": "pour", "f": "contre", "g": Choice.CONTRE},
+    )
     assert outcome.adopted
     assert outcome.reasons == (
         "Quorum atteint : 7 participants sur 10 (quorum 50\u00a0%).",
@@ -232,9 +380,13 @@ def test_english_explanation_and_bare_choices() -> None:
 
 
 def test_maintained_objections_are_listed_with_their_voter() -> None:
-    outcome = decide(CO, 0, {"a": "b", "b": "b", "c": "p"},
-                     {"a": Vote(Choice.OBJECTION, " pas de budget  "), "b": Vote(Choice.OBJECTION, "x", maintained=False)},
-                     college_weights={"b": 1, "p": 1})
+    outcome = decide(
+        CO,
+        0,
+        {"a": "b", "b": "b", "c": "p"},
+        {"a": Vote(Choice.OBJECTION, " pas de budget  "), "b": Vote(Choice.OBJECTION, "x", maintained=False)},
+        college_weights={"b": 1, "p": 1},
+    )
     assert [(o.voter, o.college, o.reason) for o in outcome.maintained_objections] == [("a", "b", "pas de budget")]
     assert "« pas de budget »" in text(outcome)
     assert "a" not in [w for r in outcome.reasons for w in r.split()]  # voters are never named
@@ -248,7 +400,11 @@ def test_outcome_is_frozen() -> None:
 
 INVALID = [
     ("vote-from-unknown-voter", dict(votes={"zz": Choice.POUR}), "not an eligible voter"),
-    ("objection-outside-consent", dict(rule=MS, votes={"a": Vote(Choice.OBJECTION, "non")}), "only possible under consentement"),
+    (
+        "objection-outside-consent",
+        dict(rule=MS, votes={"a": Vote(Choice.OBJECTION, "non")}),
+        "only possible under consentement",
+    ),
     ("objection-without-reason", dict(rule=CO, votes={"a": Choice.OBJECTION}), "needs a written reason"),
     ("objection-blank-reason", dict(rule=CO, votes={"a": Vote(Choice.OBJECTION, "   ")}), "needs a written reason"),
     ("contre-under-consent", dict(rule=CO, votes={"a": Choice.CONTRE}), "not contre"),
@@ -269,7 +425,12 @@ INVALID = [
 
 @pytest.mark.parametrize(("overrides", "message"), [i[1:] for i in INVALID], ids=[i[0] for i in INVALID])
 def test_invalid_input_is_refused(overrides: dict[str, object], message: str) -> None:
-    args: dict[str, object] = {"rule": MS, "quorum": 0.5, "voters": {"a": None}, "votes": {"a": Choice.POUR}} | overrides
+    args: dict[str, object] = {
+        "rule": MS,
+        "quorum": 0.5,
+        "voters": {"a": None},
+        "votes": {"a": Choice.POUR},
+    } | overrides
     with pytest.raises(ValueError, match=message):
         decide(**args)  # type: ignore[arg-type]
 

@@ -10,9 +10,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from server.services.export import ExportFile, ascii_only
+from server.services.export import ExportFile, ascii_only, pdf
 from server.services.export import docx as writer
-from server.services.export import pdf
 from server.services.export.html_blocks import is_rtl, parse
 from server.services.export.model import (
     french_date,
@@ -57,8 +56,12 @@ def test_marks_become_run_properties() -> None:
 
 def test_headings_are_moved_below_the_documents_own_outline() -> None:
     document = word("<h1>Un</h1><h2>Deux</h2><h3>Trois</h3><h6>Six</h6>")
-    assert paragraphs(document) == [("Heading 4", "Un"), ("Heading 5", "Deux"), ("Heading 6", "Trois"),
-                                    ("Heading 6", "Six")]
+    assert paragraphs(document) == [
+        ("Heading 4", "Un"),
+        ("Heading 5", "Deux"),
+        ("Heading 6", "Trois"),
+        ("Heading 6", "Six"),
+    ]
 
 
 def test_lists_use_list_styles_nested_and_numbered_lists_restart() -> None:
@@ -68,9 +71,16 @@ def test_lists_use_list_styles_nested_and_numbered_lists_restart() -> None:
         "<ol><li><p>un</p></li><li><p>deux</p></li></ol><p>entre</p><ol><li><p>encore un</p></li></ol>"
     )
     assert paragraphs(document) == [
-        ("List Bullet", "a"), ("List Bullet 2", "a.1"), ("List Bullet 3", "a.1.x"), ("List Bullet 3", "profond"),
-        ("List Bullet", "b"), ("List Continue", "suite de b"),
-        ("List Number", "un"), ("List Number", "deux"), ("Normal", "entre"), ("List Number", "encore un"),
+        ("List Bullet", "a"),
+        ("List Bullet 2", "a.1"),
+        ("List Bullet 3", "a.1.x"),
+        ("List Bullet 3", "profond"),
+        ("List Bullet", "b"),
+        ("List Continue", "suite de b"),
+        ("List Number", "un"),
+        ("List Number", "deux"),
+        ("Normal", "entre"),
+        ("List Number", "encore un"),
     ]
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
     ids = [p._p.pPr.numPr.numId.val for p in numbered]
@@ -89,7 +99,8 @@ def test_links_quotes_code_blocks_breaks_and_rules() -> None:
     )
     first = document.paragraphs[0]
     assert [(h.text, h.address) for h in first.hyperlinks] == [
-        ("le site", "https://exemple.fr/a?b=1&c=2"), ("écrire", "mailto:contact@exemple.fr")
+        ("le site", "https://exemple.fr/a?b=1&c=2"),
+        ("écrire", "mailto:contact@exemple.fr"),
     ]
     assert first.text == "voir le site ou écrire"
     styles = paragraphs(document)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -309,9 +310,7 @@ def test_annexe_b_wordings_are_all_from_the_seed() -> None:
     assert sorted(wording_lines) == sorted(expected)
 
 
-@pytest.mark.parametrize(
-    "text", ["Intitulé de l’action", "Autres informations qui vous sembleraient pertinentes"]
-)
+@pytest.mark.parametrize("text", ["Intitulé de l’action", "Autres informations qui vous sembleraient pertinentes"])
 def test_named_fields_are_in_annexe_b(text: str) -> None:
     template = annexe()
     assert template.title_field is not None

@@ -10,7 +10,18 @@ from server.services.policy import TABLE, Capability, capabilities
 C = Capability
 # Written out from DESIGN.md, not derived from the code under test.
 DESIGN = {
-    Role.LEAD: {C.READ, C.EDIT, C.COMMENT, C.VOTE, C.PROPOSE, C.MANAGE_MEMBERS, C.MANAGE_ACTIONS, C.MANAGE_DOSSIER, C.FREEZE, C.SUBMIT},
+    Role.LEAD: {
+        C.READ,
+        C.EDIT,
+        C.COMMENT,
+        C.VOTE,
+        C.PROPOSE,
+        C.MANAGE_MEMBERS,
+        C.MANAGE_ACTIONS,
+        C.MANAGE_DOSSIER,
+        C.FREEZE,
+        C.SUBMIT,
+    },
     Role.PARTNER: {C.READ, C.EDIT, C.COMMENT, C.VOTE, C.PROPOSE},
     Role.BENEFICIARY: {C.READ, C.EDIT, C.COMMENT, C.VOTE},
     Role.OBSERVER: {C.READ, C.COMMENT},

@@ -28,7 +28,18 @@ from server.services.register_chain import (
     verify,
 )
 
-KINDS = ["decision", "priority_order", "freeze", "reopen", "decision", "freeze", "submit", "decision", "reopen", "decision"]
+KINDS = [
+    "decision",
+    "priority_order",
+    "freeze",
+    "reopen",
+    "decision",
+    "freeze",
+    "submit",
+    "decision",
+    "reopen",
+    "decision",
+]
 
 
 def build(contents: list[dict]) -> list[ChainEntry]:
@@ -59,7 +70,12 @@ def rehash(entries: list[ChainEntry], start: int = 0) -> list[ChainEntry]:
 def chain() -> list[ChainEntry]:
     return build(
         [
-            {"decision": n, "title": f"Décision n°{n}", "votes": {"pour": n, "contre": 1}, "at": f"2025-03-0{n % 9 + 1}T10:00:00Z"}
+            {
+                "decision": n,
+                "title": f"Décision n°{n}",
+                "votes": {"pour": n, "contre": 1},
+                "at": f"2025-03-0{n % 9 + 1}T10:00:00Z",
+            }
             for n in range(1, 11)
         ]
     )
@@ -141,7 +157,7 @@ def test_utc_timestamp() -> None:
 def test_decode_round_trips_and_rejects_non_canonical() -> None:
     content = {"b": [1, "deux"], "a": {"c": None}}
     assert decode(canonical(content)) == content
-    for raw in [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b'{"a":NaN}', b'[1]', b'{"a":1,"a":1}', b"\xff"]:
+    for raw in [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b'{"a":NaN}', b"[1]", b'{"a":1,"a":1}', b"\xff"]:
         with pytest.raises(CanonicalError):
             decode(raw)
 
@@ -172,7 +188,13 @@ def test_framing_is_unambiguous_between_fields() -> None:
 
 
 def test_entry_hash_rejects_bad_inputs() -> None:
-    for args in [(0, "a", b"", GENESIS), (True, "a", b"", GENESIS), (1, "", b"", GENESIS), (1, "a", b"", "A" * 64), (1, "a", b"", "0" * 63)]:
+    for args in [
+        (0, "a", b"", GENESIS),
+        (True, "a", b"", GENESIS),
+        (1, "", b"", GENESIS),
+        (1, "a", b"", "A" * 64),
+        (1, "a", b"", "0" * 63),
+    ]:
         with pytest.raises(ValueError):
             entry_hash(*args)  # type: ignore[arg-type]
 

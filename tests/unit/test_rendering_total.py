@@ -42,9 +42,23 @@ def test_a_heading_whose_level_is_the_string_inf_renders_as_a_default_heading() 
 
 
 def test_heading_levels_of_any_type_are_clamped_to_1_to_6() -> None:
-    cases = [(3, "h3"), (3.0, "h3"), ("4", "h4"), (0, "h1"), (-5, "h1"), (99, "h6"), (1e300, "h6"),
-             (float("inf"), "h2"), (float("nan"), "h2"), ("nan", "h2"), ("1e999", "h2"), (None, "h2"), (True, "h1"),
-             ([3], "h2"), ({"a": 1}, "h2")]
+    cases = [
+        (3, "h3"),
+        (3.0, "h3"),
+        ("4", "h4"),
+        (0, "h1"),
+        (-5, "h1"),
+        (99, "h6"),
+        (1e300, "h6"),
+        (float("inf"), "h2"),
+        (float("nan"), "h2"),
+        ("nan", "h2"),
+        ("1e999", "h2"),
+        (None, "h2"),
+        (True, "h1"),
+        ([3], "h2"),
+        ({"a": 1}, "h2"),
+    ]
     for level, tag in cases:
         assert render_fragment(heading(level), "objectifs").html == f"<{tag}>Titre</{tag}>", level
 

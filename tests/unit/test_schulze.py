@@ -195,10 +195,7 @@ def test_explain_french_direct_and_path() -> None:
     assert result.order == ["J", "C", "A"]
     lines = explain(result, NAMES_FR)
     assert lines[0] == "Ordre obtenu : 1. Jardin, 2. Cuisine, 3. Atelier."
-    assert (
-        '"Jardin" passe avant "Cuisine" : 6 voix préfèrent Jardin à Cuisine, '
-        "3 préfèrent l'inverse." in lines
-    )
+    assert '"Jardin" passe avant "Cuisine" : 6 voix préfèrent Jardin à Cuisine, 3 préfèrent l\'inverse.' in lines
     path_line = next(line for line in lines if line.startswith('"Jardin" passe avant "Atelier"'))
     assert "bien que 5 voix préfèrent Atelier à Jardin contre 4" in path_line
     assert "Jardin → Cuisine : 6 contre 3 ; Cuisine → Atelier : 7 contre 2" in path_line
@@ -220,17 +217,13 @@ def test_explain_ties_states_the_rule() -> None:
     en = explain(count_votes("ABC", []), {}, lang="en")
     assert en[-1] == TIE_RULE_EN
     assert any("not separated by the votes" in line for line in en)
-    assert TIE_RULE == f"{TIE_RULE_FR}\n{TIE_RULE_EN}"
+    assert f"{TIE_RULE_FR}\n{TIE_RULE_EN}" == TIE_RULE
 
 
 def test_explain_singular_zero_and_decimals() -> None:
     result = count_votes("AB", [Ballot([["A"]], Fraction(3, 2))])
-    assert '"A" passe avant "B" : 1,5 voix préfère A à B, aucune ne préfère l\'inverse.' in explain(
-        result, {}
-    )
-    assert '"A" comes before "B": 1.5 votes prefer A to B, none prefer the reverse.' in explain(
-        result, {}, "en"
-    )
+    assert '"A" passe avant "B" : 1,5 voix préfère A à B, aucune ne préfère l\'inverse.' in explain(result, {})
+    assert '"A" comes before "B": 1.5 votes prefer A to B, none prefer the reverse.' in explain(result, {}, "en")
 
 
 def test_explain_rejects_unknown_language() -> None:
@@ -291,9 +284,7 @@ def ballots_for(draw: st.DrawFn, candidates: list[int], max_ballots: int = 8) ->
         cuts = sorted(draw(st.sets(st.integers(1, max(1, len(ranked) - 1)))))
         bounds = [0, *[c for c in cuts if c < len(ranked)], len(ranked)]
         tiers = [ranked[a:b] for a, b in itertools.pairwise(bounds) if b > a]
-        weight = draw(
-            st.one_of(st.integers(1, 5), st.fractions(Fraction(1, 10), 5).filter(lambda f: f > 0))
-        )
+        weight = draw(st.one_of(st.integers(1, 5), st.fractions(Fraction(1, 10), 5).filter(lambda f: f > 0)))
         ballots.append(Ballot(tiers, weight))
     return ballots
 
@@ -377,9 +368,7 @@ def test_forced_condorcet_winner_is_first(data: st.DataObject) -> None:
 
 
 @given(elections(), st.randoms(use_true_random=False))
-def test_ballot_order_does_not_matter(
-    election: tuple[list[int], list[Ballot[int]]], rng: object
-) -> None:
+def test_ballot_order_does_not_matter(election: tuple[list[int], list[Ballot[int]]], rng: object) -> None:
     candidates, ballots = election
     shuffled = list(ballots)
     rng.shuffle(shuffled)  # type: ignore[attr-defined]
@@ -393,9 +382,7 @@ def test_ballot_order_does_not_matter(
 
 
 @given(elections(), st.fractions(Fraction(1, 100), 100).filter(lambda f: f > 0))
-def test_scaling_weights_keeps_the_order(
-    election: tuple[list[int], list[Ballot[int]]], factor: Fraction
-) -> None:
+def test_scaling_weights_keeps_the_order(election: tuple[list[int], list[Ballot[int]]], factor: Fraction) -> None:
     candidates, ballots = election
     scaled = [Ballot(b.ranking, Fraction(b.weight) * factor) for b in ballots]
     a, b = count_votes(candidates, ballots), count_votes(candidates, scaled)

@@ -57,12 +57,42 @@ HEADER_FILL = "DCE3EE"
 KEY_FILL = "F2F4F7"
 # The order of w:pPr's children in the WordprocessingML schema (ECMA-376 CT_PPr).
 PPR_SEQUENCE = (
-    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
-    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
-    "w:sectPr", "w:pPrChange",
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
 )
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -142,8 +172,14 @@ def _styles(doc: DocumentObject) -> None:
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
 
-    for level, size, before, after in ((1, 17, 0, 10), (2, 13.5, 16, 6), (3, 11.5, 12, 4), (4, 11, 10, 4),
-                                       (5, 10.5, 8, 3), (6, 10.5, 8, 3)):
+    for level, size, before, after in (
+        (1, 17, 0, 10),
+        (2, 13.5, 16, 6),
+        (3, 11.5, 12, 4),
+        (4, 11, 10, 4),
+        (5, 10.5, 8, 3),
+        (6, 10.5, 8, 3),
+    ):
         style = styles[f"Heading {level}"]
         style.font.name = FONT
         _style_fonts(style, FONT)
@@ -176,11 +212,13 @@ def _styles(doc: DocumentObject) -> None:
     for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3"):
         styles[name].paragraph_format.space_after = Pt(2)
 
-    _paragraph_style(doc, "Question", italic=True, color=GREY, size=10, after=4, keep=True, left=Cm(0.3),
-                     border_left="8EA2C0")
+    _paragraph_style(
+        doc, "Question", italic=True, color=GREY, size=10, after=4, keep=True, left=Cm(0.3), border_left="8EA2C0"
+    )
     _paragraph_style(doc, "Guidance", italic=True, color=GREY, size=9, after=6)
-    _paragraph_style(doc, "Missing Answer", bold=True, color=RED, size=10.5, after=8, border_left="B00020",
-                     left=Cm(0.3))
+    _paragraph_style(
+        doc, "Missing Answer", bold=True, color=RED, size=10.5, after=8, border_left="B00020", left=Cm(0.3)
+    )
     _paragraph_style(doc, "No Answer", italic=True, color=GREY, size=10, after=8)
     _paragraph_style(doc, "Code", font=MONO, size=9, after=6, left=Cm(0.5))
     _paragraph_style(doc, "Draft Mark", bold=True, color=LIGHT, size=60, after=0, center=True, before=36)
@@ -219,10 +257,23 @@ def _no_border(style: Any) -> None:
         ppr.remove(border)
 
 
-def _paragraph_style(doc: DocumentObject, name: str, *, bold: bool = False, italic: bool = False,
-                     color: RGBColor | None = None, size: float = 10.5, after: float = 6, before: float = 0,
-                     keep: bool = False, left: Any = None, center: bool = False, font: str | None = None,
-                     border_left: str | None = None, line: float | None = None) -> None:
+def _paragraph_style(
+    doc: DocumentObject,
+    name: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    color: RGBColor | None = None,
+    size: float = 10.5,
+    after: float = 6,
+    before: float = 0,
+    keep: bool = False,
+    left: Any = None,
+    center: bool = False,
+    font: str | None = None,
+    border_left: str | None = None,
+    line: float | None = None,
+) -> None:
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
     style.quick_style = True
@@ -348,8 +399,15 @@ def _cell_text(cell: Any, text: str, *, bold: bool = False, right: bool = False,
         run.font.size = Pt(8)
 
 
-def _table(doc: DocumentObject, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[float],
-           *, numeric_from: int | None = None, bold_last: bool = False) -> Table:
+def _table(
+    doc: DocumentObject,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[float],
+    *,
+    numeric_from: int | None = None,
+    bold_last: bool = False,
+) -> Table:
     rows = [list(r) for r in rows]
     table: Table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
@@ -362,8 +420,9 @@ def _table(doc: DocumentObject, headers: Sequence[str], rows: Iterable[Sequence[
         cells = table.add_row().cells
         for column, (cell, value) in enumerate(zip(cells, row, strict=True)):
             numeric = numeric_from is not None and column >= numeric_from
-            _cell_text(cell, "" if value is None else str(value), right=numeric,
-                       bold=bold_last and index == len(rows) - 1)
+            _cell_text(
+                cell, "" if value is None else str(value), right=numeric, bold=bold_last and index == len(rows) - 1
+            )
     for column, width in enumerate(widths):
         for row in table.rows:
             row.cells[column].width = Cm(width)
@@ -605,7 +664,9 @@ def _heading(doc: DocumentObject, text: str, level: int, *, new_page: bool = Fal
     return paragraph
 
 
-def _para(doc: DocumentObject, text: str = "", style: str | None = None, *, bold_prefix: str | None = None) -> Paragraph:
+def _para(
+    doc: DocumentObject, text: str = "", style: str | None = None, *, bold_prefix: str | None = None
+) -> Paragraph:
     paragraph = _add(doc, style)
     if bold_prefix:
         paragraph.add_run(_xml_text(bold_prefix)).bold = True
@@ -663,7 +724,12 @@ def _action(doc: DocumentObject, writer: _AnswerWriter, m: DossierExport, index:
     run.font.size = Pt(12)
     run.font.color.rgb = ACCENT
     rank = f"{action.rank} / {action.total}"
-    _para(doc, rank + (" (provisoire : aucun vote de priorité n’a adopté cet ordre)" if m.provisional_order else ""), None, bold_prefix="Ordre d’importance : ")
+    _para(
+        doc,
+        rank + (" (provisoire : aucun vote de priorité n’a adopté cet ordre)" if m.provisional_order else ""),
+        None,
+        bold_prefix="Ordre d’importance : ",
+    )
     if m.title_wording:
         _para(doc, m.title_wording, "Guidance")
     for section in action.sections:
@@ -690,7 +756,9 @@ def _storyboard(doc: DocumentObject, writer: _AnswerWriter, m: DossierExport) ->
         for line in sequence.wording_lines:
             _para(doc, line, "Question")
         if sequence.markers:
-            _para(doc, " ; ".join(sequence.markers) + ".", "Guidance", bold_prefix="Marqueurs de l’innovation sociale : ")
+            _para(
+                doc, " ; ".join(sequence.markers) + ".", "Guidance", bold_prefix="Marqueurs de l’innovation sociale : "
+            )
         _answer(doc, writer, str(sequence.html), sequence.empty, False)
 
 
@@ -700,50 +768,76 @@ def _participation_rows(rows: list[ParticipationRow], total: ParticipationRow) -
 
 def _governance(doc: DocumentObject, m: DossierExport) -> None:
     _heading(doc, "Annexe : Gouvernance partagée", 1, new_page=True)
-    _para(doc, (
-        "Cette annexe est établie par Codossier à partir de ses propres données : la liste des membres, "
-        "les bulletins du vote de priorité, les votes des décisions collégiales, le journal des modifications "
-        "du texte, les commentaires et le registre des décisions."
-    ))
+    _para(
+        doc,
+        (
+            "Cette annexe est établie par Codossier à partir de ses propres données : la liste des membres, "
+            "les bulletins du vote de priorité, les votes des décisions collégiales, le journal des modifications "
+            "du texte, les commentaires et le registre des décisions."
+        ),
+    )
 
     _heading(doc, "Membres du projet", 2)
-    _table(doc, ["Nom", "Rôle", "Collège"], [[r.name, r.role_label, r.college or "—"] for r in m.members],
-           [7.5, 4.2, 4.9])
+    _table(
+        doc, ["Nom", "Rôle", "Collège"], [[r.name, r.role_label, r.college or "—"] for r in m.members], [7.5, 4.2, 4.9]
+    )
     if m.colleges:
         _heading(doc, "Collèges", 3)
-        _table(doc, ["Collège", "Poids dans les votes", "Membres"],
-               [[c.name, c.weight, c.members] for c in m.colleges], [8, 4.6, 4], numeric_from=1)
+        _table(
+            doc,
+            ["Collège", "Poids dans les votes", "Membres"],
+            [[c.name, c.weight, c.members] for c in m.colleges],
+            [8, 4.6, 4],
+            numeric_from=1,
+        )
 
     _heading(doc, "Ordre de priorité des actions", 2)
     p = m.priority
     if p is None:
-        _para(doc, "Aucun vote de priorité n’a été adopté pour ce dossier." if len(m.actions) > 1
-              else "Le dossier ne comporte qu’une action : aucun ordre de priorité n’est à voter.")
+        _para(
+            doc,
+            "Aucun vote de priorité n’a été adopté pour ce dossier."
+            if len(m.actions) > 1
+            else "Le dossier ne comporte qu’une action : aucun ordre de priorité n’est à voter.",
+        )
     else:
         adopted = f", adopté le {p.adopted_at} par {p.adopted_by}" if p.adopted_at else ""
         entry = f" (entrée n° {p.register_sequence} du registre)" if p.register_sequence else ""
-        _para(doc, (
-            f"Vote par classement ouvert le {p.opened_at}, clos le {p.closed_at}{adopted}{entry}. "
-            f"{p.ballot_count} bulletin{'s' if p.ballot_count > 1 else ''}, poids total {p.total_weight}"
-            f"{' (chaque collège pèse son poids, partagé entre ses votants)' if p.weighted else ''}"
-            f"{' ; vote secret' if p.secret else ''}. Décompte par la méthode de Schulze."
-        ))
+        _para(
+            doc,
+            (
+                f"Vote par classement ouvert le {p.opened_at}, clos le {p.closed_at}{adopted}{entry}. "
+                f"{p.ballot_count} bulletin{'s' if p.ballot_count > 1 else ''}, poids total {p.total_weight}"
+                f"{' (chaque collège pèse son poids, partagé entre ses votants)' if p.weighted else ''}"
+                f"{' ; vote secret' if p.secret else ''}. Décompte par la méthode de Schulze."
+            ),
+        )
         if m.provisional_order:
-            _para(doc, "L’ordre actuel des actions n’est pas celui de ce vote (actions ajoutées, retirées ou "
-                  "réordonnées depuis) : un nouveau vote de priorité est nécessaire.", "Missing Answer")
+            _para(
+                doc,
+                "L’ordre actuel des actions n’est pas celui de ce vote (actions ajoutées, retirées ou "
+                "réordonnées depuis) : un nouveau vote de priorité est nécessaire.",
+                "Missing Answer",
+            )
         _heading(doc, "Résultat", 3)
         writer = _AnswerWriter(doc)
         num_id = writer._restart("List Number")
         for _rank, title in p.order:
             writer._list_paragraph("List Number", num_id, [title])
         _heading(doc, "Matrice des préférences deux à deux", 3)
-        _para(doc, (
-            "Chaque case donne le poids des bulletins qui placent l’action de la ligne avant celle de la colonne. "
-            "Les actions sont numérotées dans l’ordre adopté."
-        ), "Guidance")
+        _para(
+            doc,
+            (
+                "Chaque case donne le poids des bulletins qui placent l’action de la ligne avant celle de la colonne. "
+                "Les actions sont numérotées dans l’ordre adopté."
+            ),
+            "Guidance",
+        )
         headers = ["Action"] + [f"n° {rank}" for rank, _ in p.order]
-        rows = [[f"{rank}. {title}"] + [cell if cell is not None else "—" for cell in p.matrix[i]]
-                for i, (rank, title) in enumerate(p.order)]
+        rows = [
+            [f"{rank}. {title}"] + [cell if cell is not None else "—" for cell in p.matrix[i]]
+            for i, (rank, title) in enumerate(p.order)
+        ]
         rest = 16.6 - 7
         _table(doc, headers, rows, [7] + [rest / len(p.order)] * len(p.order), numeric_from=1)
         _heading(doc, "Pourquoi cet ordre", 3)
@@ -756,19 +850,35 @@ def _governance(doc: DocumentObject, m: DossierExport) -> None:
         _decision(doc, decision, level=3)
 
     _heading(doc, "Participation des parties prenantes", 2)
-    _para(doc, (
-        "Part du texte : part des modifications enregistrées dans le journal du texte (les actions et le "
-        "storyboard), mesurée en volume, écrite par chaque groupe. Commentaires : messages écrits dans les "
-        "fils de discussion. Votes : bulletins du vote de priorité et votes exprimés dans les décisions."
-    ), "Guidance")
+    _para(
+        doc,
+        (
+            "Part du texte : part des modifications enregistrées dans le journal du texte (les actions et le "
+            "storyboard), mesurée en volume, écrite par chaque groupe. Commentaires : messages écrits dans les "
+            "fils de discussion. Votes : bulletins du vote de priorité et votes exprimés dans les décisions."
+        ),
+        "Guidance",
+    )
     headers = ["Groupe", "Membres", "Part du texte", "Commentaires", "Votes"]
     _heading(doc, "Par rôle", 3)
-    _table(doc, headers, _participation_rows(m.participation.by_role, m.participation.total),
-           [6.6, 2.4, 2.8, 2.6, 2.2], numeric_from=1, bold_last=True)
+    _table(
+        doc,
+        headers,
+        _participation_rows(m.participation.by_role, m.participation.total),
+        [6.6, 2.4, 2.8, 2.6, 2.2],
+        numeric_from=1,
+        bold_last=True,
+    )
     if m.participation.by_college:
         _heading(doc, "Par collège", 3)
-        _table(doc, headers, _participation_rows(m.participation.by_college, m.participation.total),
-               [6.6, 2.4, 2.8, 2.6, 2.2], numeric_from=1, bold_last=True)
+        _table(
+            doc,
+            headers,
+            _participation_rows(m.participation.by_college, m.participation.total),
+            [6.6, 2.4, 2.8, 2.6, 2.2],
+            numeric_from=1,
+            bold_last=True,
+        )
 
     _heading(doc, "Registre des décisions", 2)
     reg = m.register
@@ -779,11 +889,15 @@ def _governance(doc: DocumentObject, m: DossierExport) -> None:
         ("Empreinte du contenu", m.content_hash),
     ]
     _key_values(doc, pairs, mono_keys=("Tête du registre", "Empreinte du contenu"))
-    _para(doc, (
-        "Chaque entrée du registre porte l’empreinte (SHA-256) de la précédente. La tête et l’empreinte du "
-        "contenu, imprimées en pied de chaque page, permettent à toute personne qui détient ce document de "
-        "prouver plus tard que le registre n’a pas été réécrit et que le texte est bien celui-ci."
-    ), "Guidance")
+    _para(
+        doc,
+        (
+            "Chaque entrée du registre porte l’empreinte (SHA-256) de la précédente. La tête et l’empreinte du "
+            "contenu, imprimées en pied de chaque page, permettent à toute personne qui détient ce document de "
+            "prouver plus tard que le registre n’a pas été réécrit et que le texte est bien celui-ci."
+        ),
+        "Guidance",
+    )
 
 
 def _decision(doc: DocumentObject, d: DecisionExport, level: int) -> None:
@@ -812,8 +926,10 @@ def _tally_text(d: DecisionExport) -> str:
         parts.append(f"{t.contre} contre")
     parts.append(f"{t.abstention} abstention{'s' if t.abstention > 1 else ''}")
     if d.consent:
-        parts.append(f"{t.objections_maintained} objection{'s' if t.objections_maintained > 1 else ''} maintenue"
-                     f"{'s' if t.objections_maintained > 1 else ''}")
+        parts.append(
+            f"{t.objections_maintained} objection{'s' if t.objections_maintained > 1 else ''} maintenue"
+            f"{'s' if t.objections_maintained > 1 else ''}"
+        )
         if t.objections_withdrawn:
             parts.append(f"{t.objections_withdrawn} retirée{'s' if t.objections_withdrawn > 1 else ''}")
     return ", ".join(parts)
@@ -868,9 +984,13 @@ def dossier_docx(m: DossierExport) -> bytes:
 def minutes_docx(m: MinutesExport) -> bytes:
     """The procès-verbal of one closed decision."""
     d = m.decision
-    doc = _new_document(f"Procès-verbal — {d.title}", m.structure, m.footer,
-                        f"{m.dossier_title} — procès-verbal de décision n° {d.id}",
-                        None)
+    doc = _new_document(
+        f"Procès-verbal — {d.title}",
+        m.structure,
+        m.footer,
+        f"{m.dossier_title} — procès-verbal de décision n° {d.id}",
+        None,
+    )
     doc.core_properties.subject = "Procès-verbal de décision"
     doc.core_properties.created = m.generated_at
     doc.core_properties.modified = m.generated_at
@@ -883,16 +1003,19 @@ def minutes_docx(m: MinutesExport) -> bytes:
     _para(doc, d.text, "Quote")
     if len(d.revisions) > 1:
         _para(doc, "Versions successives", "Label")
-        _bullets(doc, [
-            f"Version {r.number} ({r.at}) : {r.text}" + (f" — {r.note}" if r.note else "") for r in d.revisions
-        ])
+        _bullets(
+            doc, [f"Version {r.number} ({r.at}) : {r.text}" + (f" — {r.note}" if r.note else "") for r in d.revisions]
+        )
 
     _heading(doc, "Participants", 1)
-    _para(doc, (
-        f"{d.participants} participant{'s' if d.participants > 1 else ''} sur {d.eligible} "
-        f"votant{'s' if d.eligible > 1 else ''} ; quorum de {d.quorum_percent} % "
-        f"{'atteint' if d.quorum_reached else 'non atteint'}."
-    ))
+    _para(
+        doc,
+        (
+            f"{d.participants} participant{'s' if d.participants > 1 else ''} sur {d.eligible} "
+            f"votant{'s' if d.eligible > 1 else ''} ; quorum de {d.quorum_percent} % "
+            f"{'atteint' if d.quorum_reached else 'non atteint'}."
+        ),
+    )
     headers = ["Nom", "Rôle", "Collège", "A voté"] + ([] if d.secret else ["Vote"])
     rows = [
         [v.name, v.role_label, v.college or "—", v.voted_label] + ([] if d.secret else [v.choice or "—"])
@@ -903,12 +1026,22 @@ def minutes_docx(m: MinutesExport) -> bytes:
         _para(doc, "Vote secret : le procès-verbal indique qui a participé, pas ce que chacun a voté.", "Guidance")
 
     _heading(doc, "Décompte", 1)
-    columns = ["", "Pour"] + ([] if d.consent else ["Contre"]) + ["Abstention"] + (
-        ["Objections maintenues", "Objections retirées"] if d.consent else []) + ["Participants"]
+    columns = (
+        ["", "Pour"]
+        + ([] if d.consent else ["Contre"])
+        + ["Abstention"]
+        + (["Objections maintenues", "Objections retirées"] if d.consent else [])
+        + ["Participants"]
+    )
 
     def row(t: Any) -> list[Any]:
-        return [t.label, t.pour] + ([] if d.consent else [t.contre]) + [t.abstention] + (
-            [t.objections_maintained, t.objections_withdrawn] if d.consent else []) + [f"{t.participants} / {t.eligible}"]
+        return (
+            [t.label, t.pour]
+            + ([] if d.consent else [t.contre])
+            + [t.abstention]
+            + ([t.objections_maintained, t.objections_withdrawn] if d.consent else [])
+            + [f"{t.participants} / {t.eligible}"]
+        )
 
     width = 16.6 / len(columns)
     _table(doc, columns, [row(d.overall)] + [row(t) for t in d.colleges], [width] * len(columns), numeric_from=1)
@@ -941,6 +1074,7 @@ def minutes_docx(m: MinutesExport) -> bytes:
         pairs.append(("Empreinte du texte", d.content_hash))
     pairs.append(("Tête du registre", m.register_head or "registre vide"))
     _key_values(doc, pairs, mono_keys=("Empreinte du texte", "Tête du registre"))
-    _para(doc, f"Procès-verbal établi le {french_datetime(m.generated_at)} à partir du registre de Codossier.",
-          "Guidance")
+    _para(
+        doc, f"Procès-verbal établi le {french_datetime(m.generated_at)} à partir du registre de Codossier.", "Guidance"
+    )
     return _save(doc)

@@ -92,8 +92,18 @@ KIND_LABELS = {
 }
 CHOICE_LABELS = {"pour": "Pour", "contre": "Contre", "abstention": "Abstention", "objection": "Objection"}
 MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 
@@ -155,7 +165,7 @@ def safe_answer_html(raw: str) -> Markup:
     cleaned = nh3.clean(_NOT_XML.sub("", raw), tags=ALLOWED_TAGS, attributes={"a": {"href"}})
     shifted = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 3, 6)}>", cleaned)
     directed = _TEXT_BLOCK.sub(_direction, shifted)
-    return Markup(directed)  # noqa: S704 (sanitized by nh3 just above; only a constant dir attribute added)
+    return Markup(directed)
 
 
 # A paragraph or heading (they never nest in the rendering's output) whose text starts right-to-left.
@@ -532,13 +542,12 @@ def _priority(dossier: Dossier) -> PriorityExport | None:
     order = [int(c) for c in result["order"]]
     index = {c: i for i, c in enumerate(poll.candidates)}
     pairwise = result["pairwise"]
-    matrix = [
-        [None if a == b else french_number(pairwise[index[a]][index[b]]) for b in order]
-        for a in order
-    ]
-    adopted_by = "une décision collégiale" if any(
-        d.poll_id == poll.id and d.adopted for d in _decisions_of(dossier.id)
-    ) else "la clôture du vote"
+    matrix = [[None if a == b else french_number(pairwise[index[a]][index[b]]) for b in order] for a in order]
+    adopted_by = (
+        "une décision collégiale"
+        if any(d.poll_id == poll.id and d.adopted for d in _decisions_of(dossier.id))
+        else "la clôture du vote"
+    )
     return PriorityExport(
         poll_id=poll.id,
         opened_at=french_datetime(poll.opened_at),
@@ -592,9 +601,13 @@ def decision_export(d: Decision) -> DecisionExport:
     """A closed decision, worded for the annex and the minutes."""
     outcome = d.outcome or {}
     weighted = bool(d.colleges)
-    names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(
-        [int(uid) for uid in d.electorate] + [v.user_id for v in d.votes]
-    ))).all())
+    names = dict(
+        db.session.execute(
+            select(User.id, User.display_name).where(
+                User.id.in_([int(uid) for uid in d.electorate] + [v.user_id for v in d.votes])
+            )
+        ).all()
+    )
     votes = {v.user_id: v for v in d.votes}
     voters = [
         VoterRow(
@@ -652,8 +665,13 @@ def decision_export(d: Decision) -> DecisionExport:
 
 
 _ZERO = {
-    "pour": 0, "contre": 0, "abstention": 0, "objections_maintained": 0, "objections_withdrawn": 0,
-    "participants": 0, "eligible": 0,
+    "pour": 0,
+    "contre": 0,
+    "abstention": 0,
+    "objections_maintained": 0,
+    "objections_withdrawn": 0,
+    "participants": 0,
+    "eligible": 0,
 }
 
 

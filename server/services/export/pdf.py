@@ -30,7 +30,10 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONTS = {
     "Codossier Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"),
     "Codossier Mono": (
-        "DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf", "DejaVuSansMono-Oblique.ttf", "DejaVuSansMono-BoldOblique.ttf",
+        "DejaVuSansMono.ttf",
+        "DejaVuSansMono-Bold.ttf",
+        "DejaVuSansMono-Oblique.ttf",
+        "DejaVuSansMono-BoldOblique.ttf",
     ),
 }
 
@@ -52,7 +55,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 def _printable(value: Any) -> Any:
     """Every printed value without control characters (a title typed with one must not break the page)."""
     if isinstance(value, Markup):
-        return Markup(_CONTROL.sub("", value))  # noqa: S704 (already safe markup, characters removed only)
+        return Markup(_CONTROL.sub("", value))
     if isinstance(value, str):
         return _CONTROL.sub("", value)
     return value

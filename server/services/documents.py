@@ -255,7 +255,10 @@ def compact(ref: DocumentRef) -> int:
     """Fold the document's log into its snapshot; returns how many updates were folded.
 
     Runs in one transaction that holds the snapshot row's lock, and removes
-    exactly the rows it read: an update appended meanwhile stays in the log.
+    only rows it read: an update appended meanwhile stays in the log. So does
+    an update whose content is not all in the new snapshot (it waits for an
+    update it depends on, see :func:`_contained`): it is folded by a later
+    compaction, once its dependency has arrived.
     """
     pending = db.session.scalar(
         select(DocumentUpdate.id)
@@ -295,15 +298,49 @@ def compact(ref: DocumentRef) -> int:
     doc.apply_update(snapshot.data)
     for row in rows:
         doc.apply_update(row.data)
+    state = doc.get_state()
+    clocks = _clocks(state)
+    folded = [row for row in rows if _contained(row.data, state, clocks)]
+    if not folded:
+        db.session.commit()
+        return 0
     snapshot.data = doc.get_update()
-    snapshot.folded_updates += len(rows)
+    snapshot.folded_updates += len(folded)
     snapshot.updated_at = clock.now()
-    _add_contributions(ref, rows)
-    ids = [row.id for row in rows]
+    _add_contributions(ref, folded)
+    ids = [row.id for row in folded]
     for start in range(0, len(ids), 500):
         db.session.execute(delete(DocumentUpdate).where(DocumentUpdate.id.in_(ids[start : start + 500])))
     db.session.commit()
-    return len(rows)
+    return len(folded)
+
+
+def _clocks(state_vector: bytes) -> dict[int, int]:
+    """A state vector as {client: next clock}."""
+    decoder = pycrdt.Decoder(state_vector)
+    return {decoder.read_var_uint(): decoder.read_var_uint() for _ in range(decoder.read_var_uint())}
+
+
+def _contained(update: bytes, state_vector: bytes, clocks: dict[int, int]) -> bool:
+    """Whether everything ``update`` carries is integrated in the document of this state vector.
+
+    A struct or a deletion whose dependency has not arrived stays *pending*
+    in the document, which ``Doc.get_update`` leaves out. Integration is
+    contiguous per client, so a struct is integrated iff its clock is below
+    the state vector's; a deletion iff the range it deletes is.
+    ``get_update(update, state_vector)`` keeps the structs beyond the state
+    vector and the whole delete set, which is read here.
+    """
+    decoder = pycrdt.Decoder(pycrdt.get_update(update, state_vector))
+    if decoder.read_var_uint() != 0:  # structs beyond the state vector: pending
+        return False
+    for _ in range(decoder.read_var_uint()):
+        client = decoder.read_var_uint()
+        for _ in range(decoder.read_var_uint()):
+            start, length = decoder.read_var_uint(), decoder.read_var_uint()
+            if start + length > clocks.get(client, 0):
+                return False
+    return True
 
 
 def _compaction_lock(ref: DocumentRef) -> bool:

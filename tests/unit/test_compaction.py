@@ -11,6 +11,8 @@ updates arrive, every delivered update's content is there.
 
 from __future__ import annotations
 
+import random
+
 import pycrdt
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -80,7 +82,9 @@ plans = st.tuples(steps, st.randoms(use_true_random=False), st.lists(st.sampled_
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=plans)
-def test_compaction_at_any_point_keeps_every_delivered_update(app: Flask, world: DossierWorld, plan) -> None:  # type: ignore[no-untyped-def]
+def test_compaction_at_any_point_keeps_every_delivered_update(
+    app: Flask, world: DossierWorld, plan: tuple[list[tuple[int, bool, float, str]], random.Random, list[str]]
+) -> None:
     chain_steps, rng, events = plan
     updates = _chain(chain_steps)
     order = list(range(len(updates)))
@@ -118,6 +122,8 @@ def test_compaction_at_any_point_keeps_every_delivered_update(app: Flask, world:
         documents.compact(ref)
         assert _content(documents.stored_state(ref)) == _content(_whole(updates))
         assert documents.compact(ref) == 0
-        left = select(func.count()).where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
-        assert db.session.scalar(left) == 0
+        left = select(func.count()).where(
+            DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
+        )
+        assert db.session.scalar(left) == 0  # all folded once complete
         db.session.remove()

@@ -101,3 +101,31 @@ def test_updates_acknowledged_before_their_dependency_survive_a_compaction(
 
 def _append(doc: pycrdt.Doc, text: str, key: str = "objectifs") -> None:
     insert_text(doc, key, 0, 10**6, text)
+
+
+def test_the_server_compacts_a_long_document_less_often_so_that_each_update_costs_the_same(
+    live: LiveWorld, server: ServerProcess
+) -> None:
+    """Rewriting a snapshot costs its size: a document with a long history is folded once its log has
+    grown in proportion (one row per 512 bytes of snapshot), not every 500 updates."""
+    ref = DocumentRef(live.dossier_id, live.document())
+    history = pycrdt.Doc()
+    insert_text(history, "descriptif", 0, 0, "x" * 1_000_000)
+    with live.app.app_context():
+        documents.append([(ref, live.user("lead"), history.get_update())])
+        db.session.commit()
+        documents.compact(ref)
+        db.session.remove()
+    partner = live.client(server, "partner").open()
+
+    for n in range(520):  # the server's first compaction of this document (it learns the snapshot's size)
+        assert partner.type(lambda d, n=n: _append(d, f"{n};")) == {"saved": True}
+    wait_until(lambda: count_updates(live.engine, live.dossier_id, live.document()) < 100, timeout=20, what="compaction")
+    for n in range(700):
+        assert partner.type(lambda d, n=n: _append(d, f"{n};")) == {"saved": True}
+
+    assert count_updates(live.engine, live.dossier_id, live.document()) >= 700  # not folded at 500
+    wait_until(lambda: count_updates(live.engine, live.dossier_id, live.document()) == 0, timeout=20, what="idle")
+    late = live.client(server, "observer").open()
+    assert late.text("objectifs") == partner.text("objectifs")
+    assert late.text("objectifs").count(";") == 1220

@@ -174,7 +174,11 @@ class Relay:
             while True:
                 self._wake.wait()
                 self._wake.clear()
-                self._compact()
+                try:
+                    self._compact()
+                except Exception:  # the compactor must outlive any single failure
+                    db.session.rollback()
+                    log.exception("relay compactor step failed")
 
     def _compact(self) -> None:
         """Compact every due document (every grown one when the writer is idle), one at a time."""

@@ -143,7 +143,7 @@ class Relay:
         with self._grown_lock:
             for ref, updates in by_document.items():
                 self._grown[ref] += len(updates)
-            if any(self._is_due(ref, grown) for ref, grown in self._grown.items()):
+            if any(self.compaction_due(ref, grown) for ref, grown in self._grown.items()):
                 self._wake.set()
 
     def _refuse_frozen(self, batch: list[_Pending]) -> list[_Pending]:
@@ -165,7 +165,8 @@ class Relay:
         except Exception:
             log.exception("broadcast to %s failed", ref.room)
 
-    def _is_due(self, ref: DocumentRef, grown: int) -> bool:
+    def compaction_due(self, ref: DocumentRef, grown: int) -> bool:
+        """Whether a log grown by `grown` rows since its last compaction is due (see the module docstring)."""
         snapshot = documents.compacted_size(ref) or 0
         return grown >= max(self.compact_after, snapshot // self.snapshot_bytes_per_row)
 
@@ -183,7 +184,7 @@ class Relay:
     def _compact(self) -> None:
         """Compact every due document (every grown one when the writer is idle), one at a time."""
         with self._grown_lock:
-            due = [ref for ref, grown in self._grown.items() if self._idle or self._is_due(ref, grown)]
+            due = [ref for ref, grown in self._grown.items() if self._idle or self.compaction_due(ref, grown)]
         for ref in due:
             with self._grown_lock:
                 grown = self._grown.pop(ref, 0)

@@ -30,9 +30,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
-import pycrdt  # noqa: E402
-
-import prepare  # noqa: E402
+import prepare
+import pycrdt
 
 ROUND = 250
 

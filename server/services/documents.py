@@ -259,7 +259,7 @@ class _Compacted:
     """A snapshot as compaction last wrote or read it, decoded, and how to recognise it in the database."""
 
     key: tuple[int, int]  # (folded_updates, length of the data)
-    doc: pycrdt.Doc
+    doc: pycrdt.Doc[Any]
 
 
 _compacted: OrderedDict[DocumentRef, _Compacted] = OrderedDict()

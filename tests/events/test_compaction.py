@@ -120,7 +120,7 @@ def test_the_server_compacts_a_long_document_less_often_so_that_each_update_cost
 
     for n in range(520):  # the server's first compaction of this document (it learns the snapshot's size)
         assert partner.type(lambda d, n=n: _append(d, f"{n};")) == {"saved": True}
-    logged = lambda: count_updates(live.engine, live.dossier_id, live.document())  # noqa: E731
+    logged = lambda: count_updates(live.engine, live.dossier_id, live.document())
     wait_until(lambda: logged() < 100, timeout=20, what="compaction")
     for n in range(700):
         assert partner.type(lambda d, n=n: _append(d, f"{n};")) == {"saved": True}

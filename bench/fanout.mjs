@@ -1,7 +1,7 @@
 // Fan-out latency of one live document: N editors typing at a steady rate, M observers.
 //
 //   node bench/fanout.mjs --world /tmp/x/world.json --url http://127.0.0.1:5000 \
-//        [--editors 50] [--observers 10] [--rate 5] [--jitter 0.5] [--warmup 5] [--duration 30]
+//        [--editors 50] [--observers 10] [--rate 5] [--jitter 0.5] [--warmup 5] [--duration 30] [--window 0]
 //
 // Every editor owns a paragraph of the question `objectifs` (XmlFragment > paragraph >
 // XmlText, as TipTap writes it) and types a marker into it `rate` times a second (with
@@ -11,6 +11,8 @@
 // own Y.Doc and observes it; each marker that appears in a remote transaction is one
 // delivery, and its latency is now − send time. Only markers sent during the measured
 // window (after the warm-up) count. Results: one JSON line `{"phase": "result", ...}`.
+// With --window S (> 0) the result also has `windows`: delivery and ack latency per S seconds
+// of the window (by send time), to see whether latency drifts over a long session.
 // With --url a,b clients are spread over several servers (round robin).
 
 import { writeFileSync } from 'node:fs'
@@ -31,6 +33,7 @@ const args = parseArgs(process.argv.slice(2), {
   concurrency: 25,
   setupSpread: 2000,
   ackTimeout: 10000,
+  window: 0,
   rawOut: ''
 })
 if (!args.world || !args.url) {
@@ -157,7 +160,7 @@ async function main () {
   windowEnd = windowStart + args.duration * 1000
   const sentInWindow = new Array(editors.length).fill(0)
   let sentTotal = 0
-  const ack = { saved: 0, refused: 0, timeouts: 0, latencies: [], refusals: {} }
+  const ack = { saved: 0, refused: 0, timeouts: 0, latencies: [], sentAt: [], refusals: {} }
   let inflight = 0
   editors.forEach((peer) => {
     peer.onAck = (sentAt, reply, err) => {
@@ -167,6 +170,7 @@ async function main () {
       else if (reply && reply.saved) {
         ack.saved++
         ack.latencies.push(nowMs() - sentAt)
+        ack.sentAt.push(sentAt)
       } else {
         ack.refused++
         const code = reply && reply.error ? reply.error.code : 'unknown'
@@ -291,6 +295,26 @@ async function main () {
     const s = summarise(values)
     return { second, count: s.count, p50: s.p50, p99: s.p99, max: s.max }
   })
+  if (args.window > 0) {
+    const count = Math.ceil(args.duration / args.window)
+    const bucket = (values, seconds) => {
+      const out = Array.from({ length: count }, () => [])
+      values.forEach((v, i) => { const w = Math.floor(seconds(i) / args.window); if (out[w]) out[w].push(v) })
+      return out.map(summarise)
+    }
+    const deliveries = bucket(latencies, (i) => sendSeconds[i])
+    const acks = bucket(ack.latencies, (i) => (ack.sentAt[i] - windowStart) / 1000)
+    result.windows = deliveries.map((d, w) => ({
+      from_s: w * args.window,
+      to_s: Math.min((w + 1) * args.window, args.duration),
+      deliveries: d.count,
+      p50: d.p50,
+      p99: d.p99,
+      max: d.max,
+      ack_p50: acks[w].p50,
+      ack_p99: acks[w].p99
+    }))
+  }
   if (args.rawOut) writeFileSync(args.rawOut, JSON.stringify({ latencies_ms: latencies, ack_ms: ack.latencies }))
   report(result)
   peers.forEach((p) => p.close())

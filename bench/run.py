@@ -18,6 +18,7 @@ Scenarios (see README.md for what each measures and the targets):
   b  idle connections: C Socket.IO connections joined to a document, held idle
   c  join: a new client joins a document of 10,000 logged updates, before and after compaction
   d  fan-out on PostgreSQL + Redis with two server processes (opt-in)
+  e  long session: the fan-out of (a) for --long-duration seconds, latency per --window (opt-in)
   f  editors' acks under a sign-up flood: the fan-out of (a) alone, then while threads post sign-ups (opt-in)
 """
 
@@ -478,9 +479,16 @@ class Bench:
     # scenarios
 
     def fanout(
-        self, world: dict[str, Any], servers: list[Server], label: str, extra_pids: dict[str, int] | None = None
+        self,
+        world: dict[str, Any],
+        servers: list[Server],
+        label: str,
+        extra_pids: dict[str, int] | None = None,
+        duration: float | None = None,
+        window: float = 0,
     ) -> dict[str, Any]:
         a = self.args
+        duration = a.duration if duration is None else duration
         sampler = Sampler({**{f"server{i}": s.pid for i, s in enumerate(servers)}, **(extra_pids or {})}).start()
         sampler.mark("server_started")
         profiles: list[tuple[subprocess.Popen[Any], Path]] = []
@@ -496,7 +504,7 @@ class Bench:
                             "-p",
                             str(server.pid),
                             "-d",
-                            str(int(a.duration)),
+                            str(int(duration)),
                             "-r",
                             "100",
                             "-f",
@@ -520,11 +528,12 @@ class Bench:
                     "rate": a.rate,
                     "jitter": a.jitter,
                     "warmup": a.warmup,
-                    "duration": a.duration,
+                    "duration": duration,
+                    "window": window,
                     "setup-spread": a.setup_spread,
                 },
                 sampler,
-                timeout=a.warmup + a.duration + 120,
+                timeout=a.warmup + duration + 120,
                 on_phase=on_phase,
             )
         finally:
@@ -552,7 +561,7 @@ class Bench:
         saved = result["acks"]["saved"]
         total_cpu = [s["cpu_pct"] for s in servers_report]
         result["server_cpu_ms_per_saved_update"] = (
-            round(sum(total_cpu) / 100 * a.duration * 1000 / saved, 2) if saved and None not in total_cpu else None
+            round(sum(total_cpu) / 100 * duration * 1000 / saved, 2) if saved and None not in total_cpu else None
         )
         result["client_process_cpu_pct"] = sampler.cpu_pct("client", "measure_start", "measure_end")
         result["machine_busy_pct"] = sampler.machine_pct("measure_start", "measure_end")
@@ -564,6 +573,8 @@ class Bench:
         )
         if profiles:
             result["profile"] = [summarise_profile(raw) for _, raw in profiles]
+        for row in result.get("windows", []):
+            row.update(window_resources(sampler, servers[0].pid, row["from_s"], row["to_s"]))
         result["verdict"] = {
             "target_p99_ms": TARGETS["fanout_p99_ms"],
             "p99_ok": (result["latency_ms"]["p99"] or 1e9) < TARGETS["fanout_p99_ms"],
@@ -744,7 +755,7 @@ class Bench:
         report["environment"]["machine_busy_pct_before"] = busy
         if busy > a.idle_threshold:
             print(f"WARNING: the machine is {busy} % busy before the run: figures will be disturbed", flush=True)
-        sqlite_needed = any(s in scenarios for s in ("a", "b", "c", "f"))
+        sqlite_needed = any(s in scenarios for s in ("a", "b", "c", "e", "f"))
         world = None
         if sqlite_needed:
             print(f"preparing SQLite database in {self.tmp} ...", flush=True)
@@ -780,6 +791,18 @@ class Bench:
                 server = self.start_server(env, "f")
                 try:
                     report["scenarios"]["f"] = self.signup_flood(world, server)  # type: ignore[arg-type]
+                finally:
+                    self.procs.stop(server.process)
+            elif scenario == "e":
+                server = self.start_server(env, "e")
+                try:
+                    report["scenarios"]["e"] = self.fanout(
+                        world,  # type: ignore[arg-type]
+                        [server],
+                        f"SQLite, 1 process, {a.async_mode}, long session",
+                        duration=a.long_duration,
+                        window=a.window,
+                    )
                 finally:
                     self.procs.stop(server.process)
             else:
@@ -829,6 +852,30 @@ def others(machine_busy_pct: float | None, ours: list[float | None]) -> float | 
     if machine_busy_pct is None or any(v is None for v in ours):
         return None
     return round(machine_busy_pct * (os.cpu_count() or 1) - sum(ours), 1)  # type: ignore[arg-type]
+
+
+def window_resources(sampler: Sampler, server_pid: int, from_s: float, to_s: float) -> dict[str, Any]:
+    """Server CPU, other processes' CPU (both in % of one core) and server RSS over a part of the measured window."""
+    start = sampler.marks.get("measure_start")
+    if start is None:
+        return {}
+    points = sorted((s for s in sampler.samples if start.at + from_s <= s.at <= start.at + to_s), key=lambda s: s.at)
+    if len(points) < 2:
+        return {}
+    first, last = points[0], points[-1]
+    seconds = last.at - first.at
+
+    def pct(pid: int) -> float | None:
+        a, b = first.cpu.get(pid), last.cpu.get(pid)
+        return None if a is None or b is None else round(100.0 * (b - a) / CLK_TCK / seconds, 1)
+
+    busy = 100.0 * (last.machine[0] - first.machine[0]) / max(last.machine[1] - first.machine[1], 1)
+    ours = [pct(pid) for pid in sampler.pids.values()]
+    return {
+        "server_cpu_pct": pct(server_pid),
+        "other_processes_cpu_pct": others(round(busy, 1), ours),
+        "server_rss_mb": _mb(last.status.get(server_pid, {}).get("VmRSS")),
+    }
 
 
 def machine_busy(seconds: float = 2.0) -> float:
@@ -963,8 +1010,8 @@ def render(report: dict[str, Any]) -> str:
     ]
 
     for key, result in report["scenarios"].items():
-        if key in ("a", "d"):
-            title = "a. fan-out" if key == "a" else "d. fan-out on PostgreSQL + Redis"
+        if key in ("a", "d", "e"):
+            title = {"a": "a. fan-out", "d": "d. fan-out on PostgreSQL + Redis", "e": "e. long session"}[key]
             lines.append(
                 f"{title} — {result['label']}: {result['editors']} editors x {result['rate']} updates/s "
                 f"(jitter ±{int(result['jitter'] * 100)} %), {result['observers']} observers, "
@@ -1007,11 +1054,22 @@ def render(report: dict[str, Any]) -> str:
                 f"connected at end {result['connected_at_end']}"
             )
             timeline = result.get("timeline") or []
-            if timeline:
+            if timeline and not result.get("windows"):
                 lines.append(
                     "  per second (send time) p99 ms: "
                     + " ".join(str(int(t["p99"])) if t["p99"] is not None else "-" for t in timeline)
                 )
+            if result.get("windows"):
+                lines.append(
+                    "  per window (send time): from-to s | deliveries p50 / p99 / max ms | ack p50 / p99 ms"
+                    " | server CPU % | other processes CPU % | server RSS MB"
+                )
+                for w in result["windows"]:
+                    lines.append(
+                        f"    {w['from_s']:>4g}-{w['to_s']:<4g} | {w['p50']} / {w['p99']} / {w['max']} | "
+                        f"{w['ack_p50']} / {w['ack_p99']} | {w.get('server_cpu_pct')} | "
+                        f"{w.get('other_processes_cpu_pct')} | {w.get('server_rss_mb')}"
+                    )
             if result.get("profile"):
                 lines.append("  (with --profile, py-spy's own CPU counts among the other processes)")
             for i, profile in enumerate(result.get("profile", [])):
@@ -1123,7 +1181,7 @@ def render(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenarios", default="a,b,c", help="comma-separated: a, b, c, d, f (default a,b,c)")
+    parser.add_argument("--scenarios", default="a,b,c", help="comma-separated: a, b, c, d, e, f (default a,b,c)")
     parser.add_argument(
         "--async-mode", choices=["gevent", "threading"], default=os.environ.get("CODOSSIER_ASYNC_MODE", "gevent")
     )
@@ -1137,6 +1195,8 @@ def main(argv: list[str] | None = None) -> int:
         "--setup-spread", type=int, default=2000, help="ms over which the editors create their paragraphs (0: at once)"
     )
     parser.add_argument("--flood-threads", type=int, default=8, help="f: threads posting sign-ups")
+    parser.add_argument("--long-duration", type=float, default=600.0, help="measured seconds of scenario e")
+    parser.add_argument("--window", type=float, default=30.0, help="seconds per reported window of scenario e")
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--connect-concurrency", type=int, default=50)
     parser.add_argument("--hold", type=float, default=40.0, help="idle seconds (> the 25 s ping interval)")

@@ -1,15 +1,17 @@
 """Live documents: naming, the stored state, sync replies, validation and compaction.
 
 The database is the single source of truth. A document's state is its
-snapshot merged with every update still in its log; the server keeps no live
-``pycrdt.Doc`` between calls, so any process can serve any client.
+snapshot merged with every update still in its log, so any process can serve
+any client. The only ``pycrdt.Doc`` kept between calls is compaction's
+decoded copy of the last snapshot it wrote or read (see :func:`compact`),
+used only when the stored snapshot is still that one.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
@@ -17,6 +19,7 @@ from typing import Any, TypeGuard
 import pycrdt
 from sqlalchemy import Insert, delete, func, insert, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import Action, CommentThread, Dossier, DossierState, Membership
@@ -283,11 +286,43 @@ def _insert_ignoring_conflict(model: type[Any], values: dict[str, Any]) -> Inser
     return statement
 
 
+@dataclass
+class _Compacted:
+    """A snapshot as compaction last wrote or read it, decoded, and how to recognise it in the database."""
+
+    key: tuple[int, int]  # (folded_updates, length of the data)
+    doc: pycrdt.Doc[Any]
+
+
+_compacted: OrderedDict[DocumentRef, _Compacted] = OrderedDict()
+COMPACTED_DOCS = 16
+
+
+def compacted_size(ref: DocumentRef) -> int | None:
+    """The size in bytes of the document's snapshot as this process last compacted it, if it remembers it."""
+    entry = _compacted.get(ref)
+    return entry.key[1] if entry else None
+
+
+def forget_compacted() -> None:
+    """Drop every decoded snapshot kept by compaction (as a restart does)."""
+    _compacted.clear()
+
+
 def compact(ref: DocumentRef) -> int:
     """Fold the document's log into its snapshot; returns how many updates were folded.
 
     Runs in one transaction that holds the snapshot row's lock, and removes
-    exactly the rows it read: an update appended meanwhile stays in the log.
+    only rows it read: an update appended meanwhile stays in the log. So does
+    an update whose content is not all in the new snapshot (it waits for an
+    update it depends on, see :func:`_contained`): it is folded by a later
+    compaction, once its dependency has arrived.
+
+    The snapshot it writes stays decoded in this process: the next compaction
+    applies the new rows to it instead of reading and decoding the whole
+    snapshot again, as long as the stored one is still the same (same folded
+    count and size; a compaction elsewhere changes the count). A compaction
+    takes the entry out while it works, so two never share a ``Doc``.
     """
     pending = db.session.scalar(
         select(DocumentUpdate.id)
@@ -309,9 +344,10 @@ def compact(ref: DocumentRef) -> int:
             },
         )
     )
-    snapshot = db.session.scalars(
-        select(DocumentSnapshot)
+    snapshot, size = db.session.execute(
+        select(DocumentSnapshot, func.length(DocumentSnapshot.data))
         .where(DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name)
+        .options(defer(DocumentSnapshot.data))
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
@@ -323,19 +359,59 @@ def compact(ref: DocumentRef) -> int:
     if not rows:
         db.session.commit()
         return 0
-    doc: pycrdt.Doc[Any] = pycrdt.Doc()
-    doc.apply_update(snapshot.data)
-    for row in rows:
-        doc.apply_update(row.data)
-    snapshot.data = doc.get_update()
-    snapshot.folded_updates += len(rows)
-    snapshot.updated_at = clock.now()
-    _add_contributions(ref, rows)
-    ids = [row.id for row in rows]
-    for start in range(0, len(ids), 500):
-        db.session.execute(delete(DocumentUpdate).where(DocumentUpdate.id.in_(ids[start : start + 500])))
+    key = (snapshot.folded_updates, size)
+    cached = _compacted.pop(ref, None)
+    if cached is None or cached.key != key:
+        cached = _Compacted(key, pycrdt.Doc())
+        cached.doc.apply_update(snapshot.data)
+    doc = cached.doc
+    doc.apply_update(merge([row.data for row in rows]))  # one transaction, not one per row
+    state = doc.get_state()
+    clocks = _clocks(state)
+    folded = [row for row in rows if _contained(row.data, state, clocks)]
+    if folded:
+        data = doc.get_update()
+        snapshot.data = data
+        snapshot.folded_updates += len(folded)
+        snapshot.updated_at = clock.now()
+        _add_contributions(ref, folded)
+        ids = [row.id for row in folded]
+        for start in range(0, len(ids), 500):
+            db.session.execute(delete(DocumentUpdate).where(DocumentUpdate.id.in_(ids[start : start + 500])))
+        cached.key = (snapshot.folded_updates, len(data))
     db.session.commit()
-    return len(rows)
+    _compacted[ref] = cached
+    while len(_compacted) > COMPACTED_DOCS:
+        _compacted.popitem(last=False)
+    return len(folded)
+
+
+def _clocks(state_vector: bytes) -> dict[int, int]:
+    """A state vector as {client: next clock}."""
+    decoder = pycrdt.Decoder(state_vector)
+    return {decoder.read_var_uint(): decoder.read_var_uint() for _ in range(decoder.read_var_uint())}
+
+
+def _contained(update: bytes, state_vector: bytes, clocks: dict[int, int]) -> bool:
+    """Whether everything ``update`` carries is integrated in the document of this state vector.
+
+    A struct or a deletion whose dependency has not arrived stays *pending*
+    in the document, which ``Doc.get_update`` leaves out. Integration is
+    contiguous per client, so a struct is integrated iff its clock is below
+    the state vector's; a deletion iff the range it deletes is.
+    ``get_update(update, state_vector)`` keeps the structs beyond the state
+    vector and the whole delete set, which is read here.
+    """
+    decoder = pycrdt.Decoder(pycrdt.get_update(update, state_vector))
+    if decoder.read_var_uint() != 0:  # structs beyond the state vector: pending
+        return False
+    for _ in range(decoder.read_var_uint()):
+        client = decoder.read_var_uint()
+        for _ in range(decoder.read_var_uint()):
+            start, length = decoder.read_var_uint(), decoder.read_var_uint()
+            if start + length > clocks.get(client, 0):
+                return False
+    return True
 
 
 def _compaction_lock(ref: DocumentRef) -> bool:

@@ -32,10 +32,21 @@ log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 0.5
 
-# sid -> hash of the login session that opened it
-_session_of: dict[str, str] = {}
 _sweeping = threading.Lock()
-_sweeper_started = False
+
+
+def _sessions_of(app: Flask) -> dict[str, str]:
+    """The app's connections on this process: sid -> hash of the login session that opened it.
+
+    Kept per app (one per process in production; tests run many in one process), so that one app's
+    sweep never judges another's connections against its own database."""
+    registry: dict[str, str] = app.extensions.setdefault("codossier.connection_sessions", {})
+    return registry
+
+
+def sids_here() -> set[str]:
+    """The connections of the current app on this process."""
+    return set(_sessions_of(current_app))
 
 
 def connect(socketio: SocketIO) -> bool:
@@ -43,33 +54,38 @@ def connect(socketio: SocketIO) -> bool:
     token = session.get(sessions.SESSION_KEY)
     if not current_user.is_authenticated or not isinstance(token, str):
         return False
-    _session_of[request.sid] = sessions.token_hash(token)
-    _ensure_sweeper(socketio, current_app._get_current_object())  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _sessions_of(app)[request.sid] = sessions.token_hash(token)
+    _ensure_sweeper(socketio, app)
     return True
 
 
 def disconnect() -> None:
-    _session_of.pop(request.sid, None)
+    _sessions_of(current_app).pop(request.sid, None)
 
 
 def end_session(socketio: SocketIO, hashed: str) -> None:
     """Disconnect this process's connections of a session that was just closed (the others' sweep does theirs)."""
-    for sid in [sid for sid, owner in _session_of.items() if owner == hashed]:
+    for sid in [sid for sid, owner in _sessions_of(current_app).items() if owner == hashed]:
         socketio.server.disconnect(sid, ignore_queue=True)  # type: ignore[attr-defined]
 
 
 def _ensure_sweeper(socketio: SocketIO, app: Flask) -> None:
-    global _sweeper_started
     with _sweeping:
-        if not _sweeper_started:
-            _sweeper_started = True
-            socketio.start_background_task(_sweep_forever, socketio, app)
+        if not app.extensions.get("codossier.sweeping"):
+            app.extensions["codossier.sweeping"] = True
+            socketio.start_background_task(_sweep_while_connected, socketio, app)
 
 
-def _sweep_forever(socketio: SocketIO, app: Flask) -> None:
+def _sweep_while_connected(socketio: SocketIO, app: Flask) -> None:
+    """Sweep every SWEEP_SECONDS while the app has connections here; the next connection starts it again."""
     with app.app_context():
         while True:
             socketio.sleep(SWEEP_SECONDS)  # type: ignore[arg-type]  # any number of seconds
+            with _sweeping:
+                if not _sessions_of(app):
+                    app.extensions["codossier.sweeping"] = False
+                    return
             try:
                 sweep(socketio)
             except Exception:  # the sweeper must outlive a database hiccup
@@ -82,9 +98,10 @@ def sweep(socketio: SocketIO) -> None:
     """Disconnect connections of closed sessions; take removed members out of their dossiers' rooms."""
     from . import documents
 
-    local = dict(_session_of)
+    registry = _sessions_of(current_app)
+    local = dict(registry)
     still_open = sessions.open_among(set(local.values()))
     for sid, hashed in local.items():
-        if hashed not in still_open and sid in _session_of:
+        if hashed not in still_open and sid in registry:
             socketio.server.disconnect(sid, ignore_queue=True)  # type: ignore[attr-defined]
     documents.drop_all_leavers(socketio)

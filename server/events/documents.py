@@ -145,18 +145,22 @@ def dossier_changed(socketio: SocketIO, dossier_id: int, settings: dict[str, Any
 
 def drop_all_leavers(socketio: SocketIO) -> None:
     """Take the connections of people no longer members out of every dossier open on this process."""
-    open_here = {ref.dossier_id for joined in list(_connections.values()) for ref in joined} | watching.watched()
+    here = connections.sids_here()
+    open_here = {ref.dossier_id for sid in here for ref in _connections.get(sid, {})} | watching.watched(here)
     members = watching.members_of(open_here)
     _drop_leavers(socketio, {dossier_id: members.get(dossier_id, set()) for dossier_id in open_here})
 
 
 def _drop_leavers(socketio: SocketIO, members: dict[int, set[int]]) -> None:
     """In this process, take out of these dossiers (id -> member user ids) whoever is not a member."""
+    here = connections.sids_here()
     for sid, joined_documents in list(_connections.items()):
+        if sid not in here:  # another app's (tests run several in one process)
+            continue
         for ref, joined in list(joined_documents.items()):
             if ref.dossier_id in members and joined.user_id not in members[ref.dossier_id]:
                 _drop(sid, ref, server=socketio.server)  # type: ignore[attr-defined]
-    watching.drop_watchers(socketio, members)
+    watching.drop_watchers(socketio, members, here)
 
 
 def _relay() -> Relay:

@@ -68,10 +68,12 @@ def disconnect(*_: object) -> None:
     _watching.pop(request.sid, None)
 
 
-def drop_watchers(socketio: SocketIO, members: dict[int, set[int]]) -> None:
-    """In this process, forget the watchers of these dossiers (id -> member user ids) who are no
+def drop_watchers(socketio: SocketIO, members: dict[int, set[int]], sids: set[str]) -> None:
+    """Of these connections, forget the watchers of these dossiers (id -> member user ids) who are no
     longer members (notices already go only to current members' rooms)."""
     for sid, watched in list(_watching.items()):
+        if sid not in sids:
+            continue
         for dossier_id, user_id in list(watched.items()):
             if dossier_id in members and user_id not in members[dossier_id]:
                 socketio.server.leave_room(sid, watch_room(dossier_id, user_id))  # type: ignore[attr-defined]
@@ -94,9 +96,9 @@ def members_of(dossier_ids: set[int]) -> dict[int, set[int]]:
     return members
 
 
-def watched() -> set[int]:
-    """The dossiers watched by connections of this process."""
-    return {dossier_id for dossiers in list(_watching.values()) for dossier_id in dossiers}
+def watched(sids: set[str]) -> set[int]:
+    """The dossiers watched by these connections of this process."""
+    return {dossier_id for sid in sids for dossier_id in _watching.get(sid, {})}
 
 
 def notify(

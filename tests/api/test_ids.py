@@ -44,7 +44,7 @@ def in_a_week() -> str:
 
 def fill(rule: str, values: dict[str, Any]) -> str:
     """The rule's path with ``values`` for its int parameters and a fixed value for the others."""
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values.get(m.group(1), OTHER_PARAMETERS[m.group(1)])), rule)
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str((OTHER_PARAMETERS | values)[m.group(1)]), rule)
 
 
 @pytest.mark.parametrize("value", OUT_OF_RANGE + IN_RANGE_MISSING, ids=str)

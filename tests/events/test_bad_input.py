@@ -20,6 +20,7 @@ from flask import Flask
 
 from server.extensions import db
 from server.models import User
+from server.models.base import is_id
 from server.services import actions, dossiers
 from tests.live import (
     STEP1,
@@ -253,8 +254,8 @@ def test_y_with_arguments_of_the_wrong_type_is_refused_as_invalid_message(
     ack = partner.call("y", arguments)
 
     refused_update(ack, "invalid_message")
-    # the y-error names the message's document, or null where the argument was not an int / a str
-    dossier_id = arguments[0] if arguments and isinstance(arguments[0], int) else None
+    # the y-error names the message's document, or null where the argument was not an id / a str
+    dossier_id = arguments[0] if arguments and is_id(arguments[0]) else None
     document = arguments[1] if arguments and isinstance(arguments[1], str) else None
     partner.wait_for(lambda c: bool(error_events(c, "invalid_message")), 5, "the y-error event")
     assert error_events(partner, "invalid_message") == [

@@ -118,9 +118,9 @@ def test_every_other_spelling_of_a_document_is_not_found_on_join_and_y(world: Do
     for name in spellings(action_id):
         joined = join(partner, world.dossier_id, name)
         assert joined["ok"] is False and joined["error"]["code"] == "not_found", (name, joined)
-        for message in (update_message(heading_update(3)), sync_message(STEP1, b"\x00")):
+        for message, key in ((update_message(heading_update(3)), "saved"), (sync_message(STEP1, b"\x00"), "ok")):
             ack = partner.emit("y", world.dossier_id, name, message, callback=True)
-            assert ack["saved"] is False and ack["error"]["code"] == "not_found", (name, ack)
+            assert ack[key] is False and ack["error"]["code"] == "not_found", (name, ack)  # the key: docs/protocol.md
     assert snapshot(world.app) == before
     assert join(partner, world.dossier_id, f"action-{action_id}")["ok"] is True
     assert join(partner, world.dossier_id, "storyboard")["ok"] is True

@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.support import ApiClient, DossierWorld, snapshot
+from tests.support import ApiClient, DossierWorld, log_in, open_login, snapshot
 
 from .conftest import assert_error
 
@@ -60,11 +60,12 @@ def session_of(world: DossierWorld, who: str) -> tuple[FlaskClient, dict[str, st
     """A test client with ``who``'s session, and the CSRF header of that session."""
     client = world.app.test_client()
     if who != "anonymous":
+        token = open_login(world.app, world.user_ids[who])
         with client.session_transaction() as session:
-            session["_user_id"] = str(world.user_ids[who])
-            session["_fresh"] = True
-    token = client.get("/api/auth/session").get_json()["csrf_token"]
-    return client, {"X-CSRF-Token": token}
+            log_in(session, world.user_ids[who], token)
+    reply = client.get("/api/auth/session").get_json()
+    assert (reply["user"] is None) is (who == "anonymous"), reply  # really logged in (or really not)
+    return client, {"X-CSRF-Token": reply["csrf_token"]}
 
 
 # Invalid input may be refused with any of the API's refusals: 413 (body over 64 KiB) too.

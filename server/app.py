@@ -57,6 +57,7 @@ def build_app(**overrides: Any) -> Flask:
         # reason instead of silently dropping the connection.
         max_http_buffer_size=2 * app.config["MAX_UPDATE_BYTES"] + 64 * 1024,
     )
+    _decode_whole_polling_requests(socketio.server.eio.max_http_buffer_size)  # type: ignore[attr-defined]
     events.register(socketio)
     app.extensions["codossier.presence"] = _presence(app)
     app.extensions["codossier.relay"] = Relay(
@@ -65,6 +66,23 @@ def build_app(**overrides: Any) -> Flask:
         start_task=socketio.start_background_task,
     )
     return app
+
+
+def _decode_whole_polling_requests(max_http_buffer_size: int) -> None:
+    """Let python-engineio decode every packet of a long-polling POST that the size limit admits.
+
+    It decodes at most 16 packets per POST (``Payload.max_decode_packets``) and drops a POST with
+    more, whole and silently (answering 200). The browser's engine.io-client puts everything queued
+    while its previous POST is on the way into the next one, bounded by bytes only (the
+    ``max_http_buffer_size`` the server announces): someone typing during a slow POST lost updates
+    and their acks, and when the lost POST held the attachment of a ``y`` event whose header had gone
+    in the POST before, the next packet was taken for that attachment (``invalid_message``). The byte
+    limit still bounds the work of one POST: a packet takes at least two bytes (type and separator),
+    and a WebSocket client may send as many packets in as many bytes of frames.
+    """
+    from engineio.payload import Payload
+
+    Payload.max_decode_packets = max(Payload.max_decode_packets, max_http_buffer_size // 2 + 1)
 
 
 def _presence(app: Flask) -> Presence:

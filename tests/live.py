@@ -439,9 +439,9 @@ class YClient:
             state = self.doc.get_state()
         return self.send_raw(sync_message(STEP1, state))
 
-    def open(self) -> YClient:
+    def open(self, *, transports: list[str] | None = None) -> YClient:
         """Connect, join, pull what the server has, and wait until our own step 2 is acknowledged."""
-        self.connect()
+        self.connect(transports=transports)
         ack = self.join()
         assert ack.get("ok") is True, f"{self.who}: join refused: {ack}"
         self.sync()

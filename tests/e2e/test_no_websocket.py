@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_live_editing import (
@@ -76,11 +75,6 @@ def watch_transports(page: Any) -> dict[str, int]:
     return seen
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known, open: over long-polling some live updates are refused invalid_message ('Expected a binary "
-    "y-protocols message') or never acknowledged, in about half the runs (issue 10, item 18, report)",
-)
 def test_two_people_co_edit_over_long_polling_when_websocket_is_blocked(new_context: Any) -> None:
     blocked = without_websocket(new_context)
     lead, dossier_id = lead_with_dossier(blocked)

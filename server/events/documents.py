@@ -293,7 +293,11 @@ def _store(ref: DocumentRef, joined: Joined, message: Message) -> Ack:
     if not joined.may_edit:
         raise DomainError("You can read this document but not change it.", code="read_only")
     content_schema.check(ref, message.payload)
-    _relay().submit(ref, joined.user_id, message.payload)
+    try:
+        _relay().submit(ref, joined.user_id, message.payload)
+    except BaseException:  # not stored (e.g. frozen meanwhile): the checked copy must not keep it
+        content_schema.forget(ref)
+        raise
     return {"saved": True}
 
 

@@ -21,11 +21,14 @@ concurrent valid updates always merge into valid content.
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pycrdt
+from flask import current_app
 
 from ..extensions import db
 from ..models import Dossier
@@ -214,11 +217,13 @@ def touched_by(doc: pycrdt.Doc[Any], update: bytes) -> Changes:
 
         return changed
 
-    subscriptions = [  # kept until the update is applied: a dropped subscription stops observing
-        doc.get(name, type=pycrdt.XmlFragment).observe_deep(observe(name)) for name in existing
-    ]
-    doc.apply_update(update)
-    del subscriptions
+    roots = [doc.get(name, type=pycrdt.XmlFragment) for name in existing]
+    subscriptions = [root.observe_deep(observe(name)) for root, name in zip(roots, existing, strict=True)]
+    try:
+        doc.apply_update(update)
+    finally:  # the document may be kept (see _stored): stop observing it
+        for root, subscription in zip(roots, subscriptions, strict=True):
+            root.unobserve(subscription)
     return changes | dict.fromkeys(set(doc.keys()) - existing)
 
 
@@ -247,6 +252,60 @@ def _changed_problems(doc: pycrdt.Doc[Any], changes: Changes, keys: frozenset[st
     return False
 
 
+@dataclass
+class _Kept:
+    """The stored document as the last check saw it (plus what that check applied), and where the log stood."""
+
+    position: documents.LogPosition
+    doc: pycrdt.Doc[Any]
+
+
+KEPT_DOCS = 16
+_checking = threading.Lock()
+
+
+def _kept() -> OrderedDict[DocumentRef, _Kept]:
+    """The app's kept documents (per app: tests run several apps, each with its own database, in one process)."""
+    kept: OrderedDict[DocumentRef, _Kept] = current_app.extensions.setdefault("codossier.checked_docs", OrderedDict())
+    return kept
+
+
+def _stored(ref: DocumentRef) -> _Kept:
+    """The stored document to check an update against, without reloading its whole history at every keystroke.
+
+    The kept document is brought up to date with the log rows committed since the check that last saw it
+    (applying one twice, such as that check's own update, changes nothing in Yjs); after a compaction, or
+    when rows committed out of id order, it is loaded again.
+    """
+    position = documents.log_position(ref)
+    with _checking:
+        entry = _kept().get(ref)
+    if entry is not None and entry.position != position:
+        since = entry.position
+        rows = documents.updates_after(ref, since.last_id) if since.folded == position.folded else None
+        if rows is None or len(rows) != position.rows - since.rows:
+            entry = None
+        else:
+            with _checking:
+                entry.doc.apply_update(documents.merge(rows))
+                entry.position = position
+    if entry is None:
+        entry = _Kept(position, documents.load_doc(ref))
+    with _checking:
+        kept = _kept()
+        kept[ref] = entry
+        kept.move_to_end(ref)
+        while len(kept) > KEPT_DOCS:
+            kept.popitem(last=False)
+    return entry
+
+
+def forget(ref: DocumentRef) -> None:
+    """Stop keeping the document (it holds an update that was refused, or not stored after its check)."""
+    with _checking:
+        _kept().pop(ref, None)
+
+
 def check(ref: DocumentRef, update: bytes) -> None:
     """Refuse (``invalid_content``) an update that would add a violation of the schema to the document.
 
@@ -256,9 +315,14 @@ def check(ref: DocumentRef, update: bytes) -> None:
     after, so that old violations do not block an edit.
     """
     keys = question_keys(ref)
-    doc = documents.load_doc(ref)
-    changes = touched_by(doc, update)
-    if not _changed_problems(doc, changes, keys):
+    entry = _stored(ref)
+    with _checking:  # the kept document is shared: apply and walk it one check at a time
+        doc = entry.doc
+        changes = touched_by(doc, update)
+        refused = _changed_problems(doc, changes, keys)
+        if refused:  # it now holds what is about to be refused: keep it no longer
+            _kept().pop(ref, None)
+    if not refused:
         return
     after = problems(doc, keys, changes)
     before = problems(documents.load_doc(ref), keys, after)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 import pycrdt
+from flask import current_app
 from sqlalchemy import Insert, delete, func, insert, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer
@@ -131,6 +132,46 @@ def _stored_updates(ref: DocumentRef) -> list[bytes]:
         .execution_options(populate_existing=True)
     )
     return ([snapshot] if snapshot else []) + list(rows)
+
+
+@dataclass(frozen=True)
+class LogPosition:
+    """Where a document's storage stands: updates folded into the snapshot, rows in the log, the last row's id.
+
+    Any commit changes it: an append adds a row, a compaction folds rows."""
+
+    folded: int
+    rows: int
+    last_id: int
+
+
+def log_position(ref: DocumentRef) -> LogPosition:
+    rows, last_id = db.session.execute(
+        select(func.count(DocumentUpdate.id), func.coalesce(func.max(DocumentUpdate.id), 0)).where(
+            DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
+        )
+    ).one()
+    folded = db.session.scalar(
+        select(DocumentSnapshot.folded_updates).where(
+            DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name
+        )
+    )
+    return LogPosition(folded or 0, rows, last_id)
+
+
+def updates_after(ref: DocumentRef, last_id: int) -> list[bytes]:
+    """The logged updates of the document with an id above ``last_id``, in order."""
+    return list(
+        db.session.scalars(
+            select(DocumentUpdate.data)
+            .where(
+                DocumentUpdate.dossier_id == ref.dossier_id,
+                DocumentUpdate.document == ref.name,
+                DocumentUpdate.id > last_id,
+            )
+            .order_by(DocumentUpdate.id)
+        )
+    )
 
 
 def load_doc(ref: DocumentRef) -> pycrdt.Doc[Any]:
@@ -294,19 +335,24 @@ class _Compacted:
     doc: pycrdt.Doc[Any]
 
 
-_compacted: OrderedDict[DocumentRef, _Compacted] = OrderedDict()
+def _compacted() -> OrderedDict[DocumentRef, _Compacted]:
+    """The app's decoded snapshots (per app: tests run several apps, each with its own database, in one process)."""
+    kept: OrderedDict[DocumentRef, _Compacted] = current_app.extensions.setdefault("codossier.compacted", OrderedDict())
+    return kept
+
+
 COMPACTED_DOCS = 16
 
 
 def compacted_size(ref: DocumentRef) -> int | None:
     """The size in bytes of the document's snapshot as this process last compacted it, if it remembers it."""
-    entry = _compacted.get(ref)
+    entry = _compacted().get(ref)
     return entry.key[1] if entry else None
 
 
 def forget_compacted() -> None:
     """Drop every decoded snapshot kept by compaction (as a restart does)."""
-    _compacted.clear()
+    _compacted().clear()
 
 
 def compact(ref: DocumentRef) -> int:
@@ -360,7 +406,7 @@ def compact(ref: DocumentRef) -> int:
         db.session.commit()
         return 0
     key = (snapshot.folded_updates, size)
-    cached = _compacted.pop(ref, None)
+    cached = _compacted().pop(ref, None)
     if cached is None or cached.key != key:
         cached = _Compacted(key, pycrdt.Doc())
         cached.doc.apply_update(snapshot.data)
@@ -380,9 +426,10 @@ def compact(ref: DocumentRef) -> int:
             db.session.execute(delete(DocumentUpdate).where(DocumentUpdate.id.in_(ids[start : start + 500])))
         cached.key = (snapshot.folded_updates, len(data))
     db.session.commit()
-    _compacted[ref] = cached
-    while len(_compacted) > COMPACTED_DOCS:
-        _compacted.popitem(last=False)
+    kept = _compacted()
+    kept[ref] = cached
+    while len(kept) > COMPACTED_DOCS:
+        kept.popitem(last=False)
     return len(folded)
 
 

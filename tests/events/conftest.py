@@ -139,3 +139,24 @@ def two_processes_on_postgres(
         finally:
             live.close_clients()
             live.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world_and_server(
+    request: pytest.FixtureRequest, tmp_path: Path, start_server: Callable[..., ServerProcess]
+) -> Iterator[tuple[LiveWorld, ServerProcess]]:
+    """The test world served by one real server process, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        live = make_live_world(request.getfixturevalue("sqlite_template"), tmp_path / "live")
+        try:
+            yield live, start_server(live.database_url, tmp_path / "server")
+        finally:
+            close_live_world(live)
+        return
+    with postgres_database("world", tmp_path) as (app, url):
+        live = LiveWorld(app, build_world(app), url, tmp_path, sa.create_engine(url))
+        try:
+            yield live, start_server(url, tmp_path / "server")
+        finally:
+            live.close_clients()
+            live.engine.dispose()

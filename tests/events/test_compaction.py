@@ -7,17 +7,11 @@ compaction runs between the sends, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pycrdt
-import pytest
-import sqlalchemy as sa
 
 from server.extensions import db
 from server.services import documents
 from server.services.documents import DocumentRef
-from tests.events.conftest import close_live_world, make_live_world, postgres_database
 from tests.live import (
     LiveWorld,
     ServerProcess,
@@ -28,27 +22,6 @@ from tests.live import (
     stored_snapshot,
     wait_until,
 )
-from tests.support import build_world
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def world_and_server(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, start_server: Callable[..., ServerProcess]
-) -> Iterator[tuple[LiveWorld, ServerProcess]]:
-    if request.param == "sqlite":
-        live = make_live_world(sqlite_template, tmp_path / "live")
-        try:
-            yield live, start_server(live.database_url, live.data_dir / "server")
-        finally:
-            close_live_world(live)
-        return
-    with postgres_database("compaction", tmp_path) as (app, url):
-        live = LiveWorld(app, build_world(app), url, tmp_path, sa.create_engine(url))
-        try:
-            yield live, start_server(url, tmp_path / "server")
-        finally:
-            live.close_clients()
-            live.engine.dispose()
 
 
 def _folded(live: LiveWorld, key: str, text: str) -> bool:

@@ -2,37 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
 import requests
 import sqlalchemy as sa
 
 from tests.live import SESSION_COOKIE, TIMEOUT, LiveWorld, ServerProcess, YClient, http_session, session_cookie
-from tests.support import build_world, dossier_shared_with
-
-from .conftest import close_live_world, make_live_world, postgres_database
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def served(
-    request: pytest.FixtureRequest, tmp_path: Path, start_server: Callable[..., ServerProcess]
-) -> Iterator[tuple[LiveWorld, ServerProcess]]:
-    if request.param == "sqlite":
-        live = make_live_world(request.getfixturevalue("sqlite_template"), tmp_path / "live")
-        try:
-            yield live, start_server(live.database_url, tmp_path / "server")
-        finally:
-            close_live_world(live)
-        return
-    with postgres_database("reentry", tmp_path) as (app, url):
-        live = LiveWorld(app, build_world(app), url, tmp_path, sa.create_engine(url))
-        try:
-            yield live, start_server(url, tmp_path / "server")
-        finally:
-            live.close_clients()
-            live.engine.dispose()
+from tests.support import dossier_shared_with
 
 
 def reentry_cookie(live: LiveWorld, server: ServerProcess, who: str) -> str:
@@ -51,8 +25,10 @@ def reentry_cookie(live: LiveWorld, server: ServerProcess, who: str) -> str:
     return str(phone.cookies[SESSION_COOKIE])
 
 
-def test_a_reentry_session_joins_and_watches_only_the_links_dossier(served: tuple[LiveWorld, ServerProcess]) -> None:
-    live, server = served
+def test_a_reentry_session_joins_and_watches_only_the_links_dossier(
+    world_and_server: tuple[LiveWorld, ServerProcess],
+) -> None:
+    live, server = world_and_server
     other = dossier_shared_with(live.world, "beneficiary")
     with live.engine.connect() as conn:
         other_action = conn.execute(sa.text("SELECT id FROM actions WHERE dossier_id = :d"), {"d": other}).scalar_one()

@@ -1,12 +1,12 @@
 // Fan-out latency of one live document: N editors typing at a steady rate, M observers.
 //
 //   node bench/fanout.mjs --world /tmp/x/world.json --url http://127.0.0.1:5000 \
-//        [--editors 50] [--observers 10] [--rate 5] [--jitter 0.5] [--warmup 5] [--duration 30] [--window 0]
+//        [--editors 50] [--observers 10] [--rate 5] [--jitter 0.5] [--warmup 5] [--duration 30] [--window 0] [--tag '#']
 //
 // Every editor owns a paragraph of the question `objectifs` (XmlFragment > paragraph >
 // XmlText, as TipTap writes it) and types a marker into it `rate` times a second (with
 // jitter). The marker is a few characters carrying the editor, a sequence number and
-// the send time on CLOCK_MONOTONIC: `<editor>.<seq>.<µs>|` in base 36. Every client
+// the send time on CLOCK_MONOTONIC: `<tag><editor>.<seq>.<µs>|` in base 36. Every client
 // (the other editors and the observers) applies the server's merged broadcasts to its
 // own Y.Doc and observes it; each marker that appears in a remote transaction is one
 // delivery, and its latency is now − send time. Only markers sent during the measured
@@ -34,6 +34,7 @@ const args = parseArgs(process.argv.slice(2), {
   setupSpread: 2000,
   ackTimeout: 10000,
   window: 0,
+  tag: '#',
   rawOut: ''
 })
 if (!args.world || !args.url) {
@@ -52,7 +53,9 @@ const members = [
   ...world.observers.slice(0, args.observers).map((m) => ({ ...m, editor: false }))
 ]
 
-const MARKER = /([0-9a-z]+)\.([0-9a-z]+)\.([0-9a-z]+)\|/g
+// Each keystroke's text: tag, editor, sequence number, send time (base 36), '|'. Another run in the same
+// document (the probe of scenario e) uses another tag, and neither counts the other's keystrokes.
+const MARKER = new RegExp(`${args.tag.replace(/[^0-9A-Za-z]/g, '\\$&')}([0-9a-z]+)\\.([0-9a-z]+)\\.([0-9a-z]+)\\|`, 'g')
 const latencies = []
 const sendSeconds = [] // second of the window each delivery was sent in (for the timeline)
 let windowStart = Infinity
@@ -181,7 +184,7 @@ async function main () {
   const period = 1000 / args.rate
   const sendOnce = (peer, index, seq) => {
     const at = nowMs()
-    const marker = `${index.toString(36)}.${seq.toString(36)}.${Math.round(at * 1000).toString(36)}|`
+    const marker = `${args.tag}${index.toString(36)}.${seq.toString(36)}.${Math.round(at * 1000).toString(36)}|`
     inflight++
     sentTotal++
     if (at >= windowStart && at < windowEnd) sentInWindow[index]++

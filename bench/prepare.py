@@ -107,7 +107,9 @@ def session_cookie(app: Any, user_id: int) -> str:
     return str(cookie.value)
 
 
-def build_world(app: Any, editors: int, observers: int) -> dict[str, Any]:
+def build_world(app: Any, editors: int, observers: int, spares: int = 0) -> dict[str, Any]:
+    """The dossier, its members and the fan-out action; ``spares`` more empty actions, whose documents
+    let a scenario give each of its windows a document as fresh as the first one's."""
     from server.extensions import db
     from server.models import Role
     from server.services import accounts, actions, dossiers
@@ -121,6 +123,7 @@ def build_world(app: Any, editors: int, observers: int) -> dict[str, Any]:
         dossier = dossiers.create_dossier(lead, "Bench dossier", "Bench structure")
         action = actions.add_action(dossier.id, "Fan-out action")
         dossier_id, action_id, lead_id = dossier.id, action.id, lead.id
+        spare_ids = [actions.add_action(dossier.id, f"Spare action {i + 1}").id for i in range(spares)]
     members: list[dict[str, Any]] = [{"user_id": lead_id, "role": "lead", "name": "Bench Lead"}]
     for i in range(1, editors):
         if i % 2:
@@ -143,6 +146,7 @@ def build_world(app: Any, editors: int, observers: int) -> dict[str, Any]:
         "dossier_id": dossier_id,
         "action_id": action_id,
         "document": action_document(action_id),
+        "spare_documents": [action_document(spare) for spare in spare_ids],
         "editors": [m for m in members if m["role"] != "observer"],
         "observers": [m for m in members if m["role"] == "observer"],
     }
@@ -259,7 +263,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     app = make_app(database_url, data_dir, secret_key)
     started = time.perf_counter()
     migrate(app)
-    world = build_world(app, args.editors, args.observers)
+    world = build_world(app, args.editors, args.observers, args.spare_documents)
     world.update(
         {
             "base_url": args.base_url,
@@ -309,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--base-url", default="http://127.0.0.1:PORT", help="placeholder written to the JSON")
     build.add_argument("--editors", type=int, default=50, help="editing members, the lead included")
     build.add_argument("--observers", type=int, default=10)
+    build.add_argument("--spare-documents", type=int, default=0, help="more empty actions, for fresh windows")
     build.add_argument("--prefill", type=int, default=0, help="logged updates in a second action's document")
     build.add_argument("--authors", type=int, default=5, help="authors of the prefilled updates")
     build.add_argument("--compact", action="store_true", help="compact the prefilled document afterwards")

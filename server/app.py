@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, session
 from sqlalchemy import event
 
+from . import turns
 from .config import load_config
 from .extensions import db, limiter, login_manager, migrate, socketio
 from .services.accounts import make_password_hashing
@@ -30,8 +31,9 @@ def build_app(**overrides: Any) -> Flask:
     app.extensions["codossier.password_hashing"] = make_password_hashing(app.config["ARGON2_PARAMETERS"])
     db.init_app(app)
     migrate.init_app(app, db)
-    limiter.init_app(app)
     _init_login(app)
+    turns.register(app)
+    limiter.init_app(app)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

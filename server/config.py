@@ -53,6 +53,11 @@ def load_config(env: os._Environ[str] | dict[str, str] = os.environ, **overrides
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": env.get("CODOSSIER_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Sign-ups from all addresses together (one instance, all its processes): each costs a
+        # password hash and sends an e-mail, so a flood from many addresses is bounded too.
+        # How many requests from people not logged in run at once in a process (server/turns.py).
+        "ANONYMOUS_REQUEST_TURNS": int(env.get("CODOSSIER_ANONYMOUS_REQUEST_TURNS", "2")),
+        "SIGNUP_RATE_LIMIT_ALL": env.get("CODOSSIER_SIGNUP_RATE_LIMIT_ALL", "20 per minute;200 per hour"),
         "SESSION_COOKIE_NAME": "codossier_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

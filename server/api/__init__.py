@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..extensions import db, spec
 from ..models.base import MAX_ID
-from ..services.errors import DomainError, Forbidden, InvalidInput, NotFound
+from ..services.errors import Busy, DomainError, Forbidden, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,12 @@ _HTTP_CODES = {
     405: "method_not_allowed",
     413: "payload_too_large",
     429: "too_many_attempts",
+}
+
+# Limits that are not about one address's attempts, by the error_message their decorator sets.
+SIGNUPS_BUSY = "signups_busy"
+_RATE_LIMITS = {
+    SIGNUPS_BUSY: (SIGNUPS_BUSY, "Many people are signing up right now: try again in a few minutes."),
 }
 
 
@@ -101,7 +107,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response:
         db.session.rollback()
-        return error_reply(error.status, error.code, error.message, error.details)
+        reply = error_reply(error.status, error.code, error.message, error.details)
+        if isinstance(error, Busy):
+            reply.headers["Retry-After"] = str(error.retry_after)
+        return reply
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response | HTTPException:
@@ -109,8 +118,10 @@ def register_error_handlers(app: Flask) -> None:
             return error
         db.session.rollback()
         status = error.code or 500
-        message = "Too many attempts: wait a moment and try again." if status == 429 else (error.description or "")
-        reply = error_reply(status, _HTTP_CODES.get(status, "http_error"), message)
+        code, message = _HTTP_CODES.get(status, "http_error"), error.description or ""
+        if status == 429:
+            code, message = _RATE_LIMITS.get(message, (code, "Too many attempts: wait a moment and try again."))
+        reply = error_reply(status, code, message)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             reply.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         if status == 429 and error.response is not None:

@@ -10,7 +10,7 @@ from ..events import connections
 from ..extensions import db, limiter, socketio, spec
 from ..models import User
 from ..services import accounts, sessions
-from . import bp, csrf_token, rotate_csrf_token
+from . import SIGNUPS_BUSY, bp, csrf_token, rotate_csrf_token
 from .access import require_user
 from .schemas import ErrorReply, LoginIn, SessionOut, SignupConfirmIn, SignupIn, SignupOut, UserOut
 
@@ -63,8 +63,14 @@ def credentials_rate_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def signups_rate_limit() -> str:
+    """One limit for the sign-ups of every address together (see config SIGNUP_RATE_LIMIT_ALL)."""
+    return str(current_app.config["SIGNUP_RATE_LIMIT_ALL"])
+
+
 @bp.post("/auth/signup")
 @limiter.limit(credentials_rate_limit)
+@limiter.limit(signups_rate_limit, key_func=lambda: "everyone", scope="signups", error_message=SIGNUPS_BUSY)
 @spec.validate(
     json=SignupIn,
     resp=Response(HTTP_202=SignupOut, HTTP_422=ErrorReply, HTTP_429=ErrorReply, HTTP_503=ErrorReply),
@@ -93,7 +99,9 @@ def confirm_signup(json: SignupConfirmIn) -> tuple[SessionOut, int]:
 @bp.post("/auth/login")
 @limiter.limit(credentials_rate_limit)
 @spec.validate(
-    json=LoginIn, resp=Response(HTTP_200=SessionOut, HTTP_401=ErrorReply, HTTP_429=ErrorReply), tags=["auth"]
+    json=LoginIn,
+    resp=Response(HTTP_200=SessionOut, HTTP_401=ErrorReply, HTTP_429=ErrorReply, HTTP_503=ErrorReply),
+    tags=["auth"],
 )
 def login(json: LoginIn) -> SessionOut:
     return start_session(accounts.authenticate(json.email, json.password))

@@ -40,7 +40,9 @@ def preview_invitation(token: str) -> InvitationPreviewOut:
 @bp.post("/invitations/<token>/accept")
 @limiter.limit(credentials_rate_limit)
 @spec.validate(
-    json=AcceptIn, resp=Response(HTTP_200=AcceptOut, HTTP_429=ErrorReply, **LINK_ERRORS), tags=["invitations"]
+    json=AcceptIn,
+    resp=Response(HTTP_200=AcceptOut, HTTP_429=ErrorReply, HTTP_503=ErrorReply, **LINK_ERRORS),
+    tags=["invitations"],
 )
 def accept_invitation(token: str, json: AcceptIn) -> AcceptOut:
     current = current_user._get_current_object() if current_user.is_authenticated else None

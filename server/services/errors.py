@@ -49,3 +49,11 @@ class Conflict(DomainError):
 class Gone(DomainError):
     status = 410
     code = "gone"
+
+
+class Busy(DomainError):
+    """The server refuses work it has too much of right now; the client may retry after ``retry_after`` s."""
+
+    status = 503
+    code = "busy"
+    retry_after = 5

@@ -337,3 +337,30 @@ def test_signup_and_links_are_limited_like_login(
     # the lead's own request in the attempt created a link; the refused use changed nothing else
     after = snapshot(limited)
     assert after["users"] == before["users"] and after["memberships"] == before["memberships"]
+
+
+def test_signups_from_every_address_together_are_limited(
+    app: Flask, sibling_app: Callable[..., Flask], mailbox: MailServer
+) -> None:
+    """A flood from many addresses (each under its own limit) is stopped by the limit of all sign-ups
+    together: refused at once, with nothing stored and no e-mail sent; logging in still works."""
+    signup(ApiClient(app))
+    limited = sibling_app(app, SIGNUP_RATE_LIMIT_ALL="3 per minute")
+
+    def attempt(n: int) -> Any:
+        body = {**CLAIRE, "email": f"flood{n}@racines.example"}
+        return ApiClient(limited).post("/api/auth/signup", body, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+
+    allowed = [attempt(n) for n in range(1, 4)]
+    mailbox.wait_for("flood3@racines.example")
+    before = snapshot(limited)
+    refused = attempt(4)
+
+    assert [r.status_code for r in allowed] == [202, 202, 202]
+    assert_error(refused, 429, "signups_busy")
+    assert refused.headers.get("Retry-After")
+    assert snapshot(limited) == before and mailbox.to("flood4@racines.example") == []
+    login = ApiClient(limited).post(
+        "/api/auth/login", {"email": CLAIRE["email"], "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.5"}
+    )
+    assert login.status_code == 200

@@ -71,3 +71,52 @@ def test_hashing_and_verifying_a_password_leave_the_gevent_loop_running(tmp_path
 
     for what, seen in results.items():
         assert seen["ticks"] >= 2, (what, seen)
+
+
+QUEUE_SCRIPT = """
+from gevent import monkey
+monkey.patch_all()
+import json
+import gevent
+from server.services import offload
+from server.services.errors import Busy
+
+shape = offload.POOLS["passwords"]
+native_wait = monkey.get_original("threading", "Event")()
+
+def held():
+    native_wait.wait(30)  # blocks the pool's native thread, as a long hash would
+    return "done"
+
+def call():
+    try:
+        return offload.off_the_loop(held, pool="passwords")
+    except Busy as error:
+        return error.code
+
+calls = [gevent.spawn(call) for _ in range(shape.threads + shape.waiting)]
+gevent.sleep(0.2)
+refused = call()  # one more than the pool's threads and queue: refused at once, without waiting
+native_wait.set()
+gevent.joinall(calls, timeout=30)
+after = call()  # the queue drained: accepted again
+print(json.dumps({"refused": refused, "queued": [c.value for c in calls], "after": after}))
+"""
+
+
+def test_a_full_password_queue_refuses_at_once_and_accepts_again_once_drained() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", QUEUE_SCRIPT],
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert results["refused"] == "busy"
+    assert results["queued"] and set(results["queued"]) == {"done"}
+    assert results["after"] == "done"

@@ -77,6 +77,8 @@ const en: Messages = {
     payload_too_large: "The text sent is too long.",
     validation_error: "Some information is not valid. Check the highlighted fields.",
     too_many_attempts: "Too many attempts. Please wait a few minutes before trying again.",
+    signups_busy: "Many people are signing up right now. Try again in a few minutes.",
+    busy: "The server is very busy. Try again in a few seconds.",
     scoped_session:
       "This browser was opened by a personal link for one dossier only. Open this invitation in another browser to create your account.",
     mail_failed: "The e-mail could not be sent. Please try again in a moment.",

@@ -77,6 +77,8 @@ const fr = {
     payload_too_large: "Le texte envoyé est trop long.",
     validation_error: "Certaines informations ne sont pas valides. Vérifiez les champs signalés.",
     too_many_attempts: "Trop de tentatives. Patientez quelques minutes avant de réessayer.",
+    signups_busy: "Beaucoup d'inscriptions en ce moment. Réessayez dans quelques minutes.",
+    busy: "Le serveur est très occupé. Réessayez dans quelques secondes.",
     scoped_session:
       "Ce navigateur a été ouvert par un lien personnel pour un seul dossier. Ouvrez cette invitation dans un autre navigateur pour créer votre compte.",
     mail_failed: "L'e-mail n'a pas pu être envoyé. Réessayez dans un instant.",

@@ -270,6 +270,24 @@ class AnswersOut(BaseModel):
     answers: list[AnswerOut]
 
 
+class WriterOut(BaseModel):
+    user_id: int | None = Field(description="null: text stored before Codossier kept its authors")
+    display_name: str | None
+    role: RoleName | None = Field(description="null: no longer a member of the dossier")
+    characters: int = Field(description="characters of the answer's current text this person wrote")
+
+
+class AnswerAuthorshipOut(BaseModel):
+    key: str
+    characters: int
+    writers: list[WriterOut] = Field(description="most characters first")
+
+
+class AuthorshipOut(BaseModel):
+    document: str
+    answers: list[AnswerAuthorshipOut]
+
+
 # --- comments -----------------------------------------------------------------
 
 Anchor64 = Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=r"^[A-Za-z0-9+/=_-]+$")]

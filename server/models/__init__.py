@@ -4,7 +4,7 @@ from .action import Action
 from .base import Base
 from .comment import Comment, CommentThread
 from .decision import Decision, DecisionKind, DecisionRevision, DecisionState, DecisionVote
-from .document import DocumentContribution, DocumentSnapshot, DocumentUpdate
+from .document import DocumentSnapshot, DocumentUpdate
 from .dossier import College, Dossier, DossierState, Membership, Role
 from .invitation import Invitation, InvitationKind
 from .poll import PollBallot, PriorityPoll
@@ -25,7 +25,6 @@ __all__ = [
     "DecisionRevision",
     "DecisionState",
     "DecisionVote",
-    "DocumentContribution",
     "DocumentSnapshot",
     "DocumentUpdate",
     "Dossier",

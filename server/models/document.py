@@ -1,4 +1,4 @@
-"""Live documents: the append-only update log, its compacted snapshots, and authorship counts.
+"""Live documents: the append-only update log and its compacted snapshots, with who wrote their text.
 
 A document is named within its dossier (``action-<id>`` or ``storyboard``).
 Its state is the snapshot merged with every update still in the log, in any
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -37,16 +37,6 @@ class DocumentSnapshot(Base):
     document: Mapped[str] = mapped_column(String(40), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     folded_updates: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Who wrote the snapshot's text (services/author_tracking.py), written by the same compaction.
+    authors: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime]
-
-
-class DocumentContribution(Base):
-    """How many updates (and bytes) each person wrote into a document, once compacted."""
-
-    __tablename__ = "document_contributions"
-
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
-    document: Mapped[str] = mapped_column(String(40), primary_key=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    updates: Mapped[int] = mapped_column(BigInteger, default=0)
-    bytes: Mapped[int] = mapped_column(BigInteger, default=0)

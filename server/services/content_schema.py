@@ -211,7 +211,7 @@ def touched_by(doc: pycrdt.Doc[Any], update: bytes) -> Changes:
 
     def observe(name: str) -> Callable[..., None]:
         def changed(events: list[Any], *_: object) -> None:
-            paths = [list(event.path) for event in events]
+            paths = [list(event.path) for event in events if not _fits_as_changed(event)]
             known = changes.get(name, [])
             changes[name] = None if known is None or any(not p for p in paths) else known + paths
 
@@ -225,6 +225,23 @@ def touched_by(doc: pycrdt.Doc[Any], update: bytes) -> Changes:
         for root, subscription in zip(roots, subscriptions, strict=True):
             root.unobserve(subscription)
     return changes | dict.fromkeys(set(doc.keys()) - existing)
+
+
+def _fits_as_changed(event: Any) -> bool:
+    """Whether a change inside a text node that was already there adds no violation, by its delta alone.
+
+    Typing and formatting are the most frequent edits: checking what they insert and the marks they
+    set costs what the edit does, where walking the node again would cost its whole text (which grew
+    every keystroke's check with the paragraph). The node's place in the tree did not change.
+    """
+    if not isinstance(event.target, pycrdt.XmlText) or event.keys:
+        return False
+    for op in event.delta:
+        if "insert" in op and not isinstance(op["insert"], str):
+            return False
+        if any(_mark_problem(name, value) for name, value in (op.get("attributes") or {}).items()):
+            return False
+    return True
 
 
 def _changed_problems(doc: pycrdt.Doc[Any], changes: Changes, keys: frozenset[str]) -> bool:
@@ -283,7 +300,10 @@ def _stored(ref: DocumentRef) -> _Kept:
     if entry is not None and entry.position != position:
         since = entry.position
         rows = documents.updates_after(ref, since.last_id) if since.folded == position.folded else None
-        if rows is None or len(rows) != position.rows - since.rows:
+        out_of_order = (
+            position.rows is not None and since.rows is not None and len(rows or ()) != position.rows - since.rows
+        )
+        if rows is None or out_of_order:
             entry = None
         else:
             with _checking:
@@ -309,8 +329,9 @@ def forget(ref: DocumentRef) -> None:
 def check(ref: DocumentRef, update: bytes) -> None:
     """Refuse (``invalid_content``) an update that would add a violation of the schema to the document.
 
-    Only the nodes the update changes are walked (typing in a paragraph walks
-    that paragraph's text): the cost follows the edit, not the document. When
+    Only the nodes the update changes are walked, and a change of the text inside
+    a text node is checked by its delta alone (see :func:`_fits_as_changed`): the
+    cost follows the edit, not the document. When
     they hold a violation, the roots concerned are compared whole, before and
     after, so that old violations do not block an edit.
     """

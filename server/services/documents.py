@@ -4,7 +4,8 @@ The database is the single source of truth. A document's state is its
 snapshot merged with every update still in its log, so any process can serve
 any client. The only ``pycrdt.Doc`` kept between calls is compaction's
 decoded copy of the last snapshot it wrote or read (see :func:`compact`),
-used only when the stored snapshot is still that one.
+used only when the stored snapshot is still that one. Compaction also keeps
+who wrote the text that survives (``author_tracking``), beside the snapshot.
 """
 
 from __future__ import annotations
@@ -12,23 +13,24 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter, OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 import pycrdt
 from flask import current_app
-from sqlalchemy import Insert, delete, func, insert, literal, select, union_all
+from sqlalchemy import Insert, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import Action, CommentThread, Dossier, DossierState, Membership
-from ..models.document import DocumentContribution, DocumentSnapshot, DocumentUpdate
+from ..models.document import DocumentSnapshot, DocumentUpdate
 from . import clock
+from .author_tracking import Author, AuthorTracker
 from .errors import DomainError, NotFound
 from .forms import FormTemplate, require_template
 from .policy import Capability, capabilities
+from .ystate import contained, state_clocks
 
 STORYBOARD = "storyboard"
 # The one spelling of an action's document: ASCII digits, no leading zero, no trailing newline.
@@ -138,19 +140,25 @@ def _stored_updates(ref: DocumentRef) -> list[bytes]:
 class LogPosition:
     """Where a document's storage stands: updates folded into the snapshot, rows in the log, the last row's id.
 
-    Any commit changes it: an append adds a row, a compaction folds rows."""
+    Any commit changes it: an append adds a row, a compaction folds rows. ``rows`` is counted only on
+    PostgreSQL, where processes commit concurrently and a row may commit after one with a higher id;
+    on SQLite one process's writer commits in id order, and counting a long log at every keystroke
+    made each check cost more as the log grew (None there).
+    """
 
     folded: int
-    rows: int
+    rows: int | None
     last_id: int
 
 
 def log_position(ref: DocumentRef) -> LogPosition:
-    rows, last_id = db.session.execute(
-        select(func.count(DocumentUpdate.id), func.coalesce(func.max(DocumentUpdate.id), 0)).where(
-            DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
-        )
-    ).one()
+    where = (DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
+    last = func.coalesce(func.max(DocumentUpdate.id), 0)
+    rows: int | None = None
+    if db.engine.dialect.name == "postgresql":
+        rows, last_id = db.session.execute(select(func.count(DocumentUpdate.id), last).where(*where)).one()
+    else:
+        last_id = int(db.session.scalar(select(last).where(*where)) or 0)
     folded = db.session.scalar(
         select(DocumentSnapshot.folded_updates).where(
             DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name
@@ -332,7 +340,7 @@ class _Compacted:
     """A snapshot as compaction last wrote or read it, decoded, and how to recognise it in the database."""
 
     key: tuple[int, int]  # (folded_updates, length of the data)
-    doc: pycrdt.Doc[Any]
+    tracker: AuthorTracker  # the snapshot's Doc, and who wrote its text
 
 
 def _compacted() -> OrderedDict[DocumentRef, _Compacted]:
@@ -361,7 +369,7 @@ def compact(ref: DocumentRef) -> int:
     Runs in one transaction that holds the snapshot row's lock, and removes
     only rows it read: an update appended meanwhile stays in the log. So does
     an update whose content is not all in the new snapshot (it waits for an
-    update it depends on, see :func:`_contained`): it is folded by a later
+    update it depends on, see :func:`.ystate.contained`): it is folded by a later
     compaction, once its dependency has arrived.
 
     The snapshot it writes stays decoded in this process: the next compaction
@@ -397,30 +405,28 @@ def compact(ref: DocumentRef) -> int:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    rows = db.session.execute(
-        select(DocumentUpdate.id, DocumentUpdate.author_id, DocumentUpdate.data).where(
-            DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name
-        )
-    ).all()
+    rows = _log_rows(ref)
     if not rows:
         db.session.commit()
         return 0
     key = (snapshot.folded_updates, size)
     cached = _compacted().pop(ref, None)
     if cached is None or cached.key != key:
-        cached = _Compacted(key, pycrdt.Doc())
-        cached.doc.apply_update(snapshot.data)
-    doc = cached.doc
-    doc.apply_update(merge([row.data for row in rows]))  # one transaction, not one per row
+        if cached is not None:
+            cached.tracker.close()
+        cached = _Compacted(key, _tracker(ref, snapshot.data, snapshot.authors))
+    for row in rows:  # one by one, in log order: each row's insertions are its author's
+        cached.tracker.apply(row.data, row.author_id)
+    doc = cached.tracker.doc
     state = doc.get_state()
-    clocks = _clocks(state)
-    folded = [row for row in rows if _contained(row.data, state, clocks)]
+    clocks = state_clocks(state)
+    folded = [row for row in rows if contained(row.data, state, clocks)]
     if folded:
         data = doc.get_update()
         snapshot.data = data
+        snapshot.authors = cached.tracker.dump()
         snapshot.folded_updates += len(folded)
         snapshot.updated_at = clock.now()
-        _add_contributions(ref, folded)
         ids = [row.id for row in folded]
         for start in range(0, len(ids), 500):
             db.session.execute(delete(DocumentUpdate).where(DocumentUpdate.id.in_(ids[start : start + 500])))
@@ -429,36 +435,30 @@ def compact(ref: DocumentRef) -> int:
     kept = _compacted()
     kept[ref] = cached
     while len(kept) > COMPACTED_DOCS:
-        kept.popitem(last=False)
+        kept.popitem(last=False)[1].tracker.close()
     return len(folded)
 
 
-def _clocks(state_vector: bytes) -> dict[int, int]:
-    """A state vector as {client: next clock}."""
-    decoder = pycrdt.Decoder(state_vector)
-    return {decoder.read_var_uint(): decoder.read_var_uint() for _ in range(decoder.read_var_uint())}
+def _log_rows(ref: DocumentRef) -> list[Any]:
+    """The document's logged rows (id, author, data), in log order."""
+    return list(
+        db.session.execute(
+            select(DocumentUpdate.id, DocumentUpdate.author_id, DocumentUpdate.data)
+            .where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
+            .order_by(DocumentUpdate.id)
+        )
+    )
 
 
-def _contained(update: bytes, state_vector: bytes, clocks: dict[int, int]) -> bool:
-    """Whether everything ``update`` carries is integrated in the document of this state vector.
-
-    A struct or a deletion whose dependency has not arrived stays *pending*
-    in the document, which ``Doc.get_update`` leaves out. Integration is
-    contiguous per client, so a struct is integrated iff its clock is below
-    the state vector's; a deletion iff the range it deletes is.
-    ``get_update(update, state_vector)`` keeps the structs beyond the state
-    vector and the whole delete set, which is read here.
-    """
-    decoder = pycrdt.Decoder(pycrdt.get_update(update, state_vector))
-    if decoder.read_var_uint() != 0:  # structs beyond the state vector: pending
-        return False
-    for _ in range(decoder.read_var_uint()):
-        client = decoder.read_var_uint()
-        for _ in range(decoder.read_var_uint()):
-            start, length = decoder.read_var_uint(), decoder.read_var_uint()
-            if start + length > clocks.get(client, 0):
-                return False
-    return True
+def _tracker(ref: DocumentRef, snapshot: bytes | None, authors: str | None) -> AuthorTracker:
+    """The snapshot decoded, following who writes what in every question of the document's form."""
+    dossier = db.session.get(Dossier, ref.dossier_id)
+    if dossier is None:
+        raise NotFound("No such dossier.")
+    doc: pycrdt.Doc[Any] = pycrdt.Doc()
+    if snapshot:
+        doc.apply_update(snapshot)
+    return AuthorTracker(doc, [q.key for q in template_of(dossier, ref).questions], authors)
 
 
 def _compaction_lock(ref: DocumentRef) -> bool:
@@ -472,41 +472,29 @@ def _compaction_lock(ref: DocumentRef) -> bool:
     return bool(db.session.scalar(select(func.pg_try_advisory_xact_lock(key))))
 
 
-def _add_contributions(ref: DocumentRef, rows: Sequence[Any]) -> None:
-    counts = Counter(row.author_id for row in rows)
-    sizes: Counter[int] = Counter()
-    for row in rows:
-        sizes[row.author_id] += len(row.data)
-    for author_id, count in counts.items():
-        key = (ref.dossier_id, ref.name, author_id)
-        contribution = db.session.get(DocumentContribution, key)
-        if contribution is None:
-            contribution = DocumentContribution(
-                dossier_id=ref.dossier_id, document=ref.name, author_id=author_id, updates=0, bytes=0
-            )
-            db.session.add(contribution)
-        contribution.updates += count
-        contribution.bytes += sizes[author_id]
+def characters(ref: DocumentRef) -> dict[str, Counter[Author]]:
+    """Per question: how many characters of its text, as stored now, each member wrote.
 
-
-def contributions(ref: DocumentRef) -> dict[int, tuple[int, int]]:
-    """Updates and bytes written by each author: compacted figures plus the live log.
-
-    One statement, so that a compaction committing meanwhile cannot make rows
-    count twice or not at all.
+    The snapshot's authorship brought up to date with the rows still in the log (not stored: the
+    next compaction stores it). The log is read before the snapshot, as in :func:`_stored_updates`:
+    rows a compaction folds in between are applied twice, which changes nothing.
     """
-    compacted = select(DocumentContribution.author_id, DocumentContribution.updates, DocumentContribution.bytes).where(
-        DocumentContribution.dossier_id == ref.dossier_id, DocumentContribution.document == ref.name
-    )
-    logged = select(
-        DocumentUpdate.author_id, literal(1).label("updates"), func.length(DocumentUpdate.data).label("bytes")
-    ).where(DocumentUpdate.dossier_id == ref.dossier_id, DocumentUpdate.document == ref.name)
-    both = union_all(compacted, logged).subquery()
-    totals = select(both.c.author_id, func.sum(both.c.updates), func.sum(both.c.bytes)).group_by(both.c.author_id)
-    return {author: (int(updates), int(size)) for author, updates, size in db.session.execute(totals)}
+    rows = _log_rows(ref)
+    stored = db.session.execute(
+        select(DocumentSnapshot.data, DocumentSnapshot.authors)
+        .where(DocumentSnapshot.dossier_id == ref.dossier_id, DocumentSnapshot.document == ref.name)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    tracker = _tracker(ref, stored.data if stored else None, stored.authors if stored else None)
+    try:
+        for row in rows:
+            tracker.apply(row.data, row.author_id)
+        return tracker.characters()
+    finally:
+        tracker.close()
 
 
 def forget(ref: DocumentRef) -> None:
     """Remove a deleted action's document (log, snapshot, counts, comment threads)."""
-    for model in (DocumentUpdate, DocumentSnapshot, DocumentContribution, CommentThread):
+    for model in (DocumentUpdate, DocumentSnapshot, CommentThread):
         db.session.execute(delete(model).where(model.dossier_id == ref.dossier_id, model.document == ref.name))

@@ -11,6 +11,7 @@ import type {
   AcceptReply,
   Action,
   College,
+  DocumentAuthorship,
   Dossier,
   DossierSummary,
   ErrorBody,
@@ -341,6 +342,10 @@ export function absoluteUrl(path: string): string {
 }
 
 // --- Live documents: comments and rendered answers ---------------------------
+
+export function getAuthorship(dossierId: number, document: string): Promise<DocumentAuthorship> {
+  return request<DocumentAuthorship>("GET", `/api/dossiers/${dossierId}/documents/${enc(document)}/authorship`);
+}
 
 export async function listThreads(dossierId: number, document: string): Promise<Thread[]> {
   const reply = await request<{ threads: Thread[] }>(

@@ -243,3 +243,25 @@ export interface RegisterVerification {
   problem: string | null;
   problem_fr: string | null;
 }
+
+/** Who wrote an answer's current text (GET …/documents/{document}/authorship). */
+export interface Writer {
+  /** null: text stored before Codossier kept its authors. */
+  user_id: number | null;
+  display_name: string | null;
+  /** null: no longer a member of the dossier. */
+  role: Role | null;
+  characters: number;
+}
+
+export interface AnswerAuthorship {
+  key: string;
+  characters: number;
+  /** Most characters first. */
+  writers: Writer[];
+}
+
+export interface DocumentAuthorship {
+  document: string;
+  answers: AnswerAuthorship[];
+}

@@ -412,6 +412,11 @@ const en: Messages = {
       depose: "The dossier is submitted: the answers can no longer be changed.",
       other: "You can read the answers, but not change them.",
     },
+    writtenBy: {
+      label: "Written by",
+      unrecorded: "author not recorded",
+      former: "{{name}} (former member)",
+    },
     editor: {
       loading: "Opening the answer…",
       toolbar: "Formatting: {{label}}",

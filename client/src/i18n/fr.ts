@@ -423,6 +423,11 @@ const fr = {
       depose: "Le dossier est déposé : les réponses ne peuvent plus être modifiées.",
       other: "Vous pouvez lire les réponses, mais pas les modifier.",
     },
+    writtenBy: {
+      label: "Écrit par",
+      unrecorded: "auteur non enregistré",
+      former: "{{name}} (ancien membre)",
+    },
     editor: {
       loading: "Ouverture de la réponse…",
       toolbar: "Mise en forme : {{label}}",

@@ -112,6 +112,7 @@ export class LiveDocument {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly threads: ThreadsStore;
+  readonly dossierId: number;
   readonly status: Store<DocumentStatus>;
   readonly presence = new Store<readonly PresentPerson[]>([]);
 
@@ -138,6 +139,7 @@ export class LiveDocument {
     readonly user: PresenceUser,
     readOnlyGuess: boolean,
   ) {
+    this.dossierId = transport.dossierId;
     this.threads = new ThreadsStore(transport.dossierId, name);
     this.status = new Store<DocumentStatus>({
       connection: "connecting",

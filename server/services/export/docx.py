@@ -853,9 +853,9 @@ def _governance(doc: DocumentObject, m: DossierExport) -> None:
     _para(
         doc,
         (
-            "Part du texte : part des modifications enregistrées dans le journal du texte (les actions et le "
-            "storyboard), mesurée en volume, écrite par chaque groupe. Commentaires : messages écrits dans les "
-            "fils de discussion. Votes : bulletins du vote de priorité et votes exprimés dans les décisions."
+            "Part du texte : part des caractères du texte actuel (les actions et le storyboard) écrits par "
+            "chaque groupe ; un texte effacé ne compte plus. Commentaires : messages écrits dans les fils de "
+            "discussion. Votes : bulletins du vote de priorité et votes exprimés dans les décisions."
         ),
         "Guidance",
     )

@@ -67,6 +67,7 @@ ROLE_GROUPS = {
 }
 ROLE_ORDER = [r.value for r in (Role.LEAD, Role.PARTNER, Role.BENEFICIARY, Role.OBSERVER)]
 FORMER_MEMBERS = "Anciens membres"
+UNRECORDED = "Auteur non enregistré"  # text stored before authorship was kept
 STATE_LABELS = {
     DossierState.DRAFT.value: "Brouillon",
     DossierState.FROZEN.value: "Figé, en attente de l’approbation finale",
@@ -688,11 +689,11 @@ def _role_rank(label: str) -> int:
 
 
 def _participation(dossier: Dossier, action_ids: list[int]) -> ParticipationExport:
-    text: Counter[int] = Counter()
+    text: Counter[int | None] = Counter()  # characters of the current text, by who wrote them
     for name in [documents.action_document(a) for a in action_ids] + [STORYBOARD]:
-        for author, (_updates, size) in documents.contributions(DocumentRef(dossier.id, name)).items():
-            text[author] += size
-    comments: Counter[int] = Counter(
+        for counts in documents.characters(DocumentRef(dossier.id, name)).values():
+            text.update(counts)
+    comments: Counter[int | None] = Counter(
         dict(
             db.session.execute(
                 select(Comment.author_id, func.count())
@@ -702,7 +703,7 @@ def _participation(dossier: Dossier, action_ids: list[int]) -> ParticipationExpo
             ).all()
         )
     )
-    votes: Counter[int] = Counter(
+    votes: Counter[int | None] = Counter(
         dict(
             db.session.execute(
                 select(PollBallot.user_id, func.count())
@@ -724,17 +725,19 @@ def _participation(dossier: Dossier, action_ids: list[int]) -> ParticipationExpo
     )
     colleges = _college_names(dossier)
     role_of = {m.user_id: m.role for m in dossier.memberships}
-    college_of = {m.user_id: colleges.get(m.college_id) for m in dossier.memberships if m.college_id is not None}
+    college_of: dict[int | None, str | None] = {
+        m.user_id: colleges.get(m.college_id) for m in dossier.memberships if m.college_id is not None
+    }
     people = set(text) | set(comments) | set(votes) | set(role_of)
     total_text = sum(text.values())
 
-    def rows(group_of: dict[int, str | None], order: list[str]) -> list[ParticipationRow]:
+    def rows(group_of: dict[int | None, str | None], order: list[str]) -> list[ParticipationRow]:
         members: Counter[str] = Counter()
         written: Counter[str] = Counter()
         said: Counter[str] = Counter()
         cast: Counter[str] = Counter()
         for person in people:
-            group = group_of.get(person) or FORMER_MEMBERS
+            group = group_of.get(person) or (UNRECORDED if person is None else FORMER_MEMBERS)
             if person in role_of:
                 members[group] += 1
             written[group] += text[person]

@@ -13,6 +13,7 @@ import type { LiveDocument } from "../../../live/LiveDocument";
 import { useStoreValue } from "../../../live/hooks";
 import { useLocale } from "../../../i18n/format";
 import { selectedPassage, type Passage } from "./anchors";
+import { WrittenBy } from "./WrittenBy";
 import { Comments } from "./Comments";
 import { answerExtensions, isSafeHref } from "./extensions";
 
@@ -392,6 +393,7 @@ export function AnswerEditor({ live, field, label, labelId, softLimit, readOnlyN
           </button>
         ) : null}
       </div>
+      <WrittenBy live={live} field={field} />
       <p id={selectHintId} className="hint" aria-live="polite">
         {selectHint ? t("live.editor.selectFirst") : ""}
       </p>

@@ -36,11 +36,12 @@ def merged(*clients: YClient) -> pycrdt.Doc:
     return doc
 
 
-def contributions(live: LiveWorld, document: str) -> dict[int, tuple[int, int]]:
+def written(live: LiveWorld, document: str, key: str = "objectifs") -> dict[int | None, int]:
+    """The characters of the answer's current text each member wrote (``documents.characters``)."""
     with live.app.app_context():
-        totals = documents.contributions(DocumentRef(live.dossier_id, document))
+        counts = documents.characters(DocumentRef(live.dossier_id, document))[key]
         db.session.remove()
-    return totals
+    return dict(counts)
 
 
 @contextmanager
@@ -102,10 +103,10 @@ def test_every_acknowledged_edit_survives_a_sigkill_right_after_the_acks(
     assert sorted(late.text("objectifs").replace("\n", "").split(";")[:-1]) == sorted(
         [f"L{n}" for n in range(50)] + [f"P{n}" for n in range(50)]
     )
-    counts = contributions(live, live.document())
-    assert {author: n for author, (n, _) in counts.items()} == {live.user("lead"): 50, live.user("partner"): 50}
-    assert counts[live.user("lead")][1] == sum(map(len, lead_updates))
-    assert counts[live.user("partner")][1] == sum(map(len, partner_updates))
+    assert written(live, live.document()) == {
+        live.user("lead"): sum(len(f"L{n};") for n in range(50)),
+        live.user("partner"): sum(len(f"P{n};") for n in range(50)),
+    }
 
 
 def test_compaction_in_another_process_while_people_type_keeps_the_union_and_the_counts(
@@ -144,8 +145,10 @@ def test_compaction_in_another_process_while_people_type_keeps_the_union_and_the
     expected = merged(lead, partner)
     assert str(fragment(from_snapshot, "objectifs")) == str(fragment(expected, "objectifs"))
     assert len(plain_text(from_snapshot, "objectifs").split(";")) == 201
-    counts = contributions(live, live.document())
-    assert {author: n for author, (n, _) in counts.items()} == {live.user("lead"): 120, live.user("partner"): 80}
+    assert written(live, live.document()) == {
+        live.user("lead"): sum(len(f"l{n};") for n in range(120)),
+        live.user("partner"): sum(len(f"p{n};") for n in range(80)),
+    }
 
 
 def test_the_servers_idle_compaction_folds_the_log_into_an_identical_document(
@@ -163,7 +166,9 @@ def test_the_servers_idle_compaction_folds_the_log_into_an_identical_document(
     late = live.client(server, "beneficiary").open()
     assert late.xml("descriptif") == partner.xml("descriptif")
     assert late.text("descriptif") == "".join(f"mot{n} " for n in range(30))
-    assert {a: n for a, (n, _) in contributions(live, live.document()).items()} == {live.user("partner"): 30}
+    assert written(live, live.document(), "descriptif") == {
+        live.user("partner"): len("".join(f"mot{n} " for n in range(30)))
+    }
 
 
 class CompactionOnCue:
@@ -245,23 +250,23 @@ def test_a_sync_during_a_compaction_contains_every_acknowledged_update(live: Liv
 def test_per_author_counts_read_during_a_compaction_count_every_acknowledged_update(
     live: LiveWorld, server: ServerProcess
 ) -> None:
-    """documents.contributions adds the compacted figures and the live log: both must be read consistently."""
+    """documents.characters adds the log to the compacted runs: both must be read consistently."""
     partner = live.client(server, "partner").open()
     ref = DocumentRef(live.dossier_id, live.document())
     wrong: list[tuple[int, int]] = []
-    sizes = 0
+    typed = 0
     with CompactionOnCue(live, live.document()) as compaction, live.app.app_context():
         for n in range(1, 201):
             update = partner.edit(lambda d, n=n: insert_text(d, "objectifs", 0, 10**6, f"{n};"))
             assert partner.send(update) == {"saved": True}
-            sizes += len(update)
+            typed += len(f"{n};")
             compaction.start()
-            counted = documents.contributions(ref).get(live.user("partner"), (0, 0))[0]
+            counted = documents.characters(ref)["objectifs"].get(live.user("partner"), 0)
             db.session.remove()
             compaction.wait()
-            if counted != n:
-                wrong.append((n, counted))
+            if counted != typed:
+                wrong.append((typed, counted))
                 if len(wrong) == 3:
                     break
-    assert wrong == [], f"contributions during a compaction (acknowledged, counted): {wrong}"
-    assert contributions(live, live.document()) == {live.user("partner"): (200, sizes)}
+    assert wrong == [], f"characters during a compaction (acknowledged, counted): {wrong}"
+    assert written(live, live.document()) == {live.user("partner"): typed}

@@ -142,7 +142,9 @@ class AuthorTracker:
         """Apply one logged update, crediting what it inserts to ``author``."""
         self._integrate(update, author)
         if not self._holds(update):
-            self._waiting.append((update, author))
+            # (compaction applies a waiting row again each time it reads the log: keep it once)
+            if (update, author) not in self._waiting:
+                self._waiting.append((update, author))
             return
         retried = True
         while retried and self._waiting:  # what this update completes, each credited to its sender
